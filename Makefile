@@ -1,0 +1,61 @@
+# gemu: see README.md. `make run` boots a Linux guest; `make test` runs every test.
+GO      ?= go
+PREFIX  ?= /usr/local
+ASSETS  ?= $(CURDIR)/.assets
+BIN     := $(CURDIR)/bin
+export GEMU_ASSETS := $(ASSETS)
+
+# Debian packages the tests use: the reference QEMU and qemu-img, firmware,
+# and the assembler the test guests are built with.
+DEBS := qemu-system-x86 qemu-utils seabios binutils cpio
+
+.PHONY: all build run test unit e2e deps assets bench install vet guests clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) vet ./...
+
+# deps installs the Debian packages tests need when any is missing.
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+assets: build
+	$(GO) run ./tests/assets -dir $(ASSETS)
+
+guests:
+	$(GO) run ./tests/guests/build.go -out $(CURDIR)/tests/guests/build
+
+test: deps vet build assets
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -tags e2e -timeout 25m ./tests/...
+
+unit:
+	$(GO) test ./...
+
+run: build assets
+	$(GO) run ./tests/assets -dir $(ASSETS) -run
+
+bench: deps build assets
+	$(GO) run ./tests/bench
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN)/gemu $(BIN)/gemu-img $(DESTDIR)$(PREFIX)/bin/
+	@if [ -n "$(QEMU_NAMES)" ]; then \
+		ln -sf gemu $(DESTDIR)$(PREFIX)/bin/qemu-system-x86_64; \
+		ln -sf gemu-img $(DESTDIR)$(PREFIX)/bin/qemu-img; \
+		echo "installed qemu-system-x86_64 and qemu-img names"; \
+	fi
+
+clean:
+	rm -rf $(BIN) tests/guests/build
