@@ -61,8 +61,8 @@ func New(c Config) (*Device, error) {
 	return &Device{id: c.ID, iobase: c.IOBase, out: c.Out, readback: rb}, nil
 }
 
-// Region is the port the machine maps; wider accesses reach the device one
-// byte at a time, lowest byte first.
+// Region is the port the machine maps. Of a wider access only the low byte
+// is the device's: the others address the following ports.
 func (d *Device) Region() bus.Region {
 	return bus.Region{Name: "isa-debugcon", Base: uint64(d.iobase), Len: portLen, MinSize: 1, MaxSize: 1, Handler: d}
 }
@@ -70,12 +70,21 @@ func (d *Device) Region() bus.Region {
 // ID returns the device path.
 func (d *Device) ID() string { return d.id }
 
-// Read returns the readback value.
-func (d *Device) Read(off uint64, size int) uint64 { return uint64(d.readback) }
+// Read returns the readback value; the bytes of a wider access beyond the
+// port read as all ones, as unclaimed ports do.
+func (d *Device) Read(off uint64, size int) uint64 {
+	if off != 0 {
+		return 0xff
+	}
+	return uint64(d.readback)
+}
 
 // Write sends one byte to the backend. A failing backend loses the byte, as
 // a disconnected chardev does; the guest cannot tell.
 func (d *Device) Write(off uint64, size int, val uint64) {
+	if off != 0 {
+		return
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.buf[0] = byte(val)

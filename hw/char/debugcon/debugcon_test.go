@@ -23,7 +23,7 @@ func TestReadback(t *testing.T) {
 	}
 }
 
-func TestWordWriteIsTwoBytes(t *testing.T) {
+func TestWideAccessIsLowByte(t *testing.T) {
 	var out bytes.Buffer
 	d, _ := New(Config{Out: &out})
 	io := bus.NewSpace("io")
@@ -31,9 +31,12 @@ func TestWordWriteIsTwoBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	io.Write(0xe9, 1, 'h')
-	io.Write(0xe9, 2, 'i'|'!'<<8) // split by the bus, low byte first
-	if out.String() != "hi!" {
-		t.Errorf("output %q, want %q", out.String(), "hi!")
+	io.Write(0xe9, 2, 'i'|'!'<<8) // the high byte addresses port 0xea
+	if out.String() != "hi" {
+		t.Errorf("output %q, want %q", out.String(), "hi")
+	}
+	if v, _ := io.Read(0xe9, 2); v != 0xffe9 {
+		t.Errorf("word read = %#x, want 0xffe9", v)
 	}
 }
 
