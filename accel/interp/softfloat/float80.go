@@ -106,9 +106,9 @@ type Class uint8
 
 // Classes, in the order FXAM distinguishes them.
 const (
-	ClassZero        Class = iota
-	ClassDenormal          // exponent 0, integer bit clear
-	ClassPseudoDenormal    // exponent 0, integer bit set
+	ClassZero           Class = iota
+	ClassDenormal             // exponent 0, integer bit clear
+	ClassPseudoDenormal       // exponent 0, integer bit set
 	ClassNormal
 	ClassInf
 	ClassQNaN
@@ -148,15 +148,15 @@ type Exceptions uint16
 
 // Exception flags (FSW bits 0-6) and the C1 condition code (bit 9).
 const (
-	Invalid     Exceptions = 1 << 0 // IE
-	Denormal    Exceptions = 1 << 1 // DE
-	ZeroDivide  Exceptions = 1 << 2 // ZE
-	Overflow    Exceptions = 1 << 3 // OE
-	Underflow   Exceptions = 1 << 4 // UE
-	Inexact     Exceptions = 1 << 5 // PE
-	StackFault  Exceptions = 1 << 6 // SF: set by the caller with IE
-	C1          Exceptions = 1 << 9 // rounded up (arithmetic), or as documented per operation
-	AllExceptions          = Invalid | Denormal | ZeroDivide | Overflow | Underflow | Inexact
+	Invalid       Exceptions = 1 << 0 // IE
+	Denormal      Exceptions = 1 << 1 // DE
+	ZeroDivide    Exceptions = 1 << 2 // ZE
+	Overflow      Exceptions = 1 << 3 // OE
+	Underflow     Exceptions = 1 << 4 // UE
+	Inexact       Exceptions = 1 << 5 // PE
+	StackFault    Exceptions = 1 << 6 // SF: set by the caller with IE
+	C1            Exceptions = 1 << 9 // rounded up (arithmetic), or as documented per operation
+	AllExceptions            = Invalid | Denormal | ZeroDivide | Overflow | Underflow | Inexact
 	// PreComputation are the exceptions that, unmasked, leave the
 	// destination unchanged.
 	PreComputation = Invalid | Denormal | ZeroDivide

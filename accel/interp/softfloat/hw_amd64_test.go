@@ -89,7 +89,7 @@ func randFCW(r *rand.Rand) uint16 {
 }
 
 func put80(b *[16]byte, f Float80) { f.PutBytes(b[:]) }
-func ptr(b [10]byte) []byte          { return b[:] }
+func ptr(b [10]byte) []byte        { return b[:] }
 
 const fswCompare = uint16(AllExceptions|C1) | C0 | C2 | C3
 

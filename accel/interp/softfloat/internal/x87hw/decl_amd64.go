@@ -124,4 +124,3 @@ func Fildm32(f *Frame)
 
 //go:noescape
 func Fildm64(f *Frame)
-
