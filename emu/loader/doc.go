@@ -1,0 +1,31 @@
+// Package loader places boot images into guest memory and describes the
+// processor state they start in: Linux bzImage (the x86 boot protocol, 64-bit
+// or 32-bit entry), PVH ELF kernels, Multiboot v1 kernels, BIOS images for
+// -bios, and the MultiProcessor Specification tables that let a directly
+// booted kernel find its CPUs before any ACPI exists.
+//
+// Every loader writes through *mem.Guest (so migration sees the pages as
+// dirty), refuses hostile images with an error that names the problem, never
+// allocates host memory from a size an image declares, and returns a Boot: the
+// bootstrap processor's accel.CPUState and the ranges it used.
+//
+// # Low-memory layout for direct kernel boot
+//
+// The loaders that start a kernel without firmware use fixed places below
+// 640 KiB, all in the usable RAM the memory map reports (the kernel may reuse
+// them once it runs on its own tables):
+//
+//	0x00500  GDT: null, null, 0x10 flat code, 0x18 flat data, 0x20 TSS
+//	0x06000  Multiboot information / PVH start_info and their tables
+//	0x07000  Linux boot_params (the "zero page")
+//	0x09000  page tables: PML4, PDPT, four page directories (first 4 GiB, 2 MiB pages)
+//	0x10000  Linux real-mode setup code; its heap ends at 0x10000+heap_end_ptr
+//	0x20000  command line (up to 0x9fc00)
+//	0x9fc00  extended BIOS data area (e820 reserved), 1 KiB
+//	0xf0000  MP floating pointer and configuration table (e820 reserved)
+//
+// Kernels load at 1 MiB, or at a relocatable bzImage's pref_address when its
+// whole init_size fits below the top of low RAM. An initrd or Multiboot
+// modules go as high as they fit in usable RAM below 4 GiB (and below the
+// kernel's initrd_addr_max), page aligned.
+package loader
