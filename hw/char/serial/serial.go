@@ -153,7 +153,8 @@ func (u *UART) Region() bus.Region {
 func (u *UART) ID() string { return u.id }
 
 // Reset returns the UART to its power-on state (§7, table: "UART Reset
-// Configuration"); bytes waiting in either FIFO are lost.
+// Configuration") and lowers its interrupt; bytes waiting in either FIFO
+// are lost.
 func (u *UART) Reset() {
 	u.mu.Lock()
 	notify := u.rxBlocked
@@ -174,6 +175,7 @@ func (u *UART) resetLocked() {
 	u.tx.reset(1)
 	u.thrIPending, u.ctiPending, u.rxBlocked = false, false, false
 	u.irqLevel = false
+	u.irq.Set(false)
 	u.stopTimer()
 	u.lastRx = 0
 }
