@@ -140,6 +140,7 @@ func New(c Config) (*UART, error) {
 		rxReady: c.RxReady, baudBase: c.BaudBase, log: c.Logger.With("dev", c.ID),
 	}
 	u.resetLocked()
+	u.irqLevel = false
 	return u, nil
 }
 
@@ -159,6 +160,7 @@ func (u *UART) Reset() {
 	u.mu.Lock()
 	notify := u.rxBlocked
 	u.resetLocked()
+	u.irq.Set(false)
 	u.mu.Unlock()
 	if notify && u.rxReady != nil {
 		u.rxReady()
@@ -175,7 +177,6 @@ func (u *UART) resetLocked() {
 	u.tx.reset(1)
 	u.thrIPending, u.ctiPending, u.rxBlocked = false, false, false
 	u.irqLevel = false
-	u.irq.Set(false)
 	u.stopTimer()
 	u.lastRx = 0
 }

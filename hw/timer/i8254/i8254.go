@@ -83,9 +83,7 @@ func New(c Config) (*PIT, error) {
 		c.ID = "/machine/unattached/isa-pit"
 	}
 	p := &PIT{id: c.ID, iobase: c.IOBase, irq: c.IRQ, clock: c.Clock, log: c.Logger.With("dev", c.ID)}
-	p.mu.Lock()
-	p.resetLocked()
-	p.mu.Unlock()
+	p.initCounters(0)
 	return p, nil
 }
 
@@ -100,24 +98,26 @@ func (p *PIT) ID() string { return p.id }
 // Reset puts every counter in mode 3 with the full count, as QEMU does
 // (the data sheet leaves the power-on state undefined): counters 0 and 1
 // run at once, counter 2 waits for its gate. IRQ 0 is driven to counter
-// 0's level.
+// 0's level and its timer started. New leaves the line and the clock
+// alone, so the machine's power-on reset is what starts counter 0.
 func (p *PIT) Reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.resetLocked()
+	now := p.clock.Now()
+	p.initCounters(now)
+	p.irqLevel = p.ch[0].out(now)
+	p.irq.Set(p.irqLevel)
+	p.schedule(now)
 }
 
-func (p *PIT) resetLocked() {
-	now := p.clock.Now()
+func (p *PIT) initCounters(now time.Duration) {
 	for i := range p.ch {
 		c := &p.ch[i]
 		*c = counter{gate: i != 2, cr: 0x10000}
 		c.setMode(now, 3, rwWord, false)
 		c.load(now, 0)
 	}
-	p.irqLevel = p.ch[0].out(now)
-	p.irq.Set(p.irqLevel)
-	p.schedule(now)
+	p.irqLevel = false
 }
 
 // Read serves a guest read of a counter port; the control port reads as an

@@ -35,6 +35,7 @@ func newRig(t testing.TB) *rig {
 		t.Fatal(err)
 	}
 	r.p, r.s61 = p, s
+	p.Reset() // the machine's power-on reset
 	r.line.Reset()
 	return r
 }
@@ -72,6 +73,20 @@ func TestTickArithmetic(t *testing.T) {
 	// One day: exactly f·86400 clocks, no drift.
 	if got := ticksAt(24 * time.Hour); got != Frequency*86400 {
 		t.Errorf("ticks in a day = %d, want %d", got, Frequency*86400)
+	}
+}
+
+func TestNewHasNoSideEffects(t *testing.T) {
+	clock := hw.NewManualClock()
+	line := new(hwtest.Line)
+	if _, err := New(Config{Clock: clock, IRQ: line}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := clock.Next(); ok {
+		t.Error("New scheduled a timer")
+	}
+	if line.Rises() != 0 || line.High() {
+		t.Error("New drove IRQ 0")
 	}
 }
 
@@ -494,6 +509,7 @@ func TestState(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		p.Reset()
 		return p
 	}
 	vmstatetest.RoundTrip(t, fresh, nil)
