@@ -1,0 +1,411 @@
+package kvm
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"gemu/accel"
+)
+
+// VCPU is one KVM virtual CPU. See the package comment for its threading
+// contract.
+type VCPU struct {
+	vm     *VM
+	index  int
+	apicID uint32
+	fd     int
+	run    []byte  // mmap of kvm_run (and the PIO data page after it)
+	word0  *uint32 // kvm_run bytes 0-3: request_interrupt_window, immediate_exit
+	io     accel.IO
+	pid    int
+	tid    int // the OS thread the vCPU goroutine is locked to
+
+	kickMu sync.Mutex
+	kicked bool // guarded by kickMu; a Kick not yet reported by Run
+	window bool // guarded by kickMu; request_interrupt_window as last stored
+	closed bool // guarded by kickMu
+
+	// Power-on values captured at creation, written back by SetState when
+	// the state carries no LAPIC page or no MSRs (a reset).
+	resetLAPIC kvmLAPICState
+	resetMSRs  []accel.MSR
+
+	xsave  []byte   // scratch for KVM_GET/SET_XSAVE; nil without XSAVE
+	msrBuf *kvmMSRs // scratch for KVM_GET/SET_MSRS
+	debug  DebugExit
+}
+
+var _ accel.VCPU = (*VCPU)(nil)
+
+// DebugExit is what KVM reported with the last ExitDebug.
+type DebugExit struct {
+	Exception uint32 // 1 (#DB) or 3 (#BP)
+	PC        uint64
+	DR6, DR7  uint64
+}
+
+// NewVCPU creates vCPU index and applies accel.ResetState(index): the
+// bootstrap processor starts at the reset vector, the others wait for
+// INIT/SIPI. It locks the calling goroutine to its OS thread for good; Run,
+// State, SetState and Close must be called on that goroutine.
+func (vm *VM) NewVCPU(index int) (accel.VCPU, error) {
+	if index < 0 || index >= vm.opts.VCPUs {
+		return nil, fmt.Errorf("kvm: vCPU index %d outside 0..%d", index, vm.opts.VCPUs-1)
+	}
+	runtime.LockOSThread()
+	vm.mu.Lock()
+	defer vm.mu.Unlock()
+	if vm.closed {
+		return nil, errors.New("kvm: VM is closed")
+	}
+	for _, c := range vm.vcpus {
+		if c.index == index {
+			return nil, fmt.Errorf("kvm: vCPU %d already exists", index)
+		}
+	}
+	apicID := vm.cpuid.topo.apicID(index)
+	fd, err := ioctl(vm.fd, kvmCreateVCPU, uintptr(apicID))
+	if err != nil {
+		return nil, fmt.Errorf("kvm: KVM_CREATE_VCPU %d: %w", index, err)
+	}
+	unix.CloseOnExec(fd)
+	run, err := unix.Mmap(fd, 0, vm.acc.host.mmapSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("kvm: mapping kvm_run of vCPU %d: %w", index, err)
+	}
+	c := &VCPU{vm: vm, index: index, apicID: apicID, fd: fd, run: run, word0: runWord0(run), io: vm.io,
+		pid: unix.Getpid(), tid: unix.Gettid(), msrBuf: new(kvmMSRs)}
+	if err := c.init(); err != nil {
+		c.closeLocked()
+		return nil, err
+	}
+	vm.vcpus = append(vm.vcpus, c)
+	return c, nil
+}
+
+// init programs CPUID, learns the MSRs and the power-on LAPIC, and applies
+// the reset state. vm.mu is held.
+func (c *VCPU) init() error {
+	vm := c.vm
+	h := vm.acc.host
+	if vm.opts.TSCHz != 0 {
+		want := vm.opts.TSCHz / 1000
+		if cur, err := ioctl(c.fd, kvmGetTSCKHz, 0); err != nil || uint64(cur) != want {
+			if _, err := ioctl(c.fd, kvmSetTSCKHz, uintptr(want)); err != nil {
+				return fmt.Errorf("kvm: setting the TSC frequency to %d kHz (host %d kHz): %w; the host's KVM cannot scale the TSC", want, cur, err)
+			}
+		}
+	}
+	if vm.tscKHz == 0 && h.caps.tscKHz {
+		if khz, err := ioctl(c.fd, kvmGetTSCKHz, 0); err == nil && khz > 0 {
+			vm.tscKHz = uint32(khz)
+		}
+	}
+	var cp kvmCPUID2
+	es := vm.cpuid.forVCPU(c.index, vm.tscKHz)
+	if len(es) > maxCPUIDEntries {
+		return fmt.Errorf("kvm: CPUID table of %d entries exceeds %d", len(es), maxCPUIDEntries)
+	}
+	for i, e := range es {
+		cp.Entries[i] = e.toKVM()
+	}
+	cp.Nent = uint32(len(es))
+	if _, err := ioctlPtr(c.fd, kvmSetCPUID2, &cp); err != nil {
+		return fmt.Errorf("kvm: KVM_SET_CPUID2 on vCPU %d: %w", c.index, err)
+	}
+	if h.caps.xsave {
+		c.xsave = make([]byte, max(sizeofXSave, h.caps.xsave2Size))
+	}
+	if !vm.msrsProbed {
+		vm.msrs = c.probeMSRs(msrCandidates(h.msrIndexes))
+		vm.msrsProbed = true
+	}
+	if vm.irqchip {
+		if _, err := ioctlPtr(c.fd, kvmGetLAPIC, &c.resetLAPIC); err != nil {
+			return fmt.Errorf("kvm: KVM_GET_LAPIC on vCPU %d: %w", c.index, err)
+		}
+	}
+	vals, err := c.getMSRs(vm.msrs)
+	if err != nil {
+		return err
+	}
+	c.resetMSRs = resetMSRValues(vals)
+	return c.SetState(accel.ResetState(c.index))
+}
+
+// Index is the vCPU's index (0: the bootstrap processor).
+func (c *VCPU) Index() int { return c.index }
+
+// APICID is the vCPU's initial APIC ID.
+func (c *VCPU) APICID() uint32 { return c.apicID }
+
+// LastDebugExit describes the last ExitDebug.
+func (c *VCPU) LastDebugExit() DebugExit { return c.debug }
+
+// Kick makes the current or next Run return ExitKicked. Any goroutine may
+// call it, at any time, any number of times; kicks that arrive before Run
+// reports one are merged.
+func (c *VCPU) Kick() {
+	c.kickMu.Lock()
+	if c.closed {
+		c.kickMu.Unlock()
+		return
+	}
+	c.kicked = true
+	setImmediateExit(c.word0, true, c.window)
+	c.kickMu.Unlock()
+	// A KVM_RUN already in the kernel returns EINTR; one that starts later
+	// sees immediate_exit.
+	unix.Tgkill(c.pid, c.tid, unix.SIGURG)
+}
+
+// takeKick consumes a pending kick.
+func (c *VCPU) takeKick() bool {
+	c.kickMu.Lock()
+	defer c.kickMu.Unlock()
+	if !c.kicked {
+		return false
+	}
+	c.kicked = false
+	setImmediateExit(c.word0, false, c.window)
+	return true
+}
+
+// Run executes the guest until it halts (without an in-kernel LAPIC to wake
+// it), shuts down, asks for a reset, stops for the debugger, or is kicked.
+// Port and MMIO accesses are served through the machine's IO meanwhile.
+func (c *VCPU) Run() (accel.Exit, error) {
+	for {
+		_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(c.fd), kvmRun, 0)
+		if e != 0 {
+			switch e {
+			case unix.EINTR:
+				// A kick, or some other signal: only a kick ends Run.
+				if c.takeKick() {
+					return accel.Exit{Reason: accel.ExitKicked}, nil
+				}
+				continue
+			case unix.EAGAIN:
+				// An application processor still waiting for
+				// INIT/SIPI (some hosts return instead of blocking).
+				if c.takeKick() {
+					return accel.Exit{Reason: accel.ExitKicked}, nil
+				}
+				c.waitSIPI()
+				continue
+			}
+			return accel.Exit{}, c.runError(fmt.Sprintf("KVM_RUN: %v", e))
+		}
+		switch reason := le32(c.run[runExitReason:]); reason {
+		case exitIO:
+			if err := c.handleIO(); err != nil {
+				return accel.Exit{}, err
+			}
+		case exitMMIO:
+			if err := c.handleMMIO(); err != nil {
+				return accel.Exit{}, err
+			}
+		case exitHLT:
+			return accel.Exit{Reason: accel.ExitHalt}, nil
+		case exitShutdown:
+			return accel.Exit{Reason: accel.ExitShutdown}, nil
+		case exitSystemEvent:
+			switch t := le32(c.run[runSystemEventType:]); t {
+			case systemEventShutdown:
+				return accel.Exit{Reason: accel.ExitShutdown}, nil
+			case systemEventReset:
+				return accel.Exit{Reason: accel.ExitReset}, nil
+			case systemEventCrash:
+				return accel.Exit{}, c.runError("the guest reported a crash (KVM_SYSTEM_EVENT_CRASH)")
+			default:
+				return accel.Exit{}, c.runError(fmt.Sprintf("unexpected KVM system event %d", t))
+			}
+		case exitDebug:
+			c.debug = DebugExit{
+				Exception: le32(c.run[runDebugException:]),
+				PC:        le64(c.run[runDebugPC:]),
+				DR6:       le64(c.run[runDebugDR6:]),
+				DR7:       le64(c.run[runDebugDR7:]),
+			}
+			return accel.Exit{Reason: accel.ExitDebug}, nil
+		case exitIntr:
+			if c.takeKick() {
+				return accel.Exit{Reason: accel.ExitKicked}, nil
+			}
+		case exitIRQWindowOpen:
+			// Only requested by the machine's interrupt controllers;
+			// nothing to do but re-enter.
+		case exitInternalError:
+			return accel.Exit{}, c.runError(c.internalError())
+		case exitFailEntry:
+			return accel.Exit{}, c.runError(fmt.Sprintf("KVM_EXIT_FAIL_ENTRY: hardware entry failure reason %#x on host CPU %d",
+				le64(c.run[runFailEntryReason:]), le32(c.run[runFailEntryCPU:])))
+		default:
+			name := exitReasonNames[reason]
+			if name == "" {
+				name = "?"
+			}
+			return accel.Exit{}, c.runError(fmt.Sprintf("unexpected KVM exit %s (%d)", name, reason))
+		}
+	}
+}
+
+// waitSIPI pauses briefly before KVM_RUN is retried for an application
+// processor that has not received its SIPI: on hosts where KVM_RUN returns
+// EAGAIN at once instead of blocking, this keeps the waiting vCPU from
+// spinning a host CPU. A kick ends the wait early.
+func (c *VCPU) waitSIPI() {
+	ts := unix.Timespec{Nsec: 200_000} // 200 µs
+	unix.Nanosleep(&ts, nil)
+}
+
+func (c *VCPU) handleIO() error {
+	r := c.run
+	size := int(r[runIOSize])
+	port := le16(r[runIOPort:])
+	count := int(le32(r[runIOCount:]))
+	off := le64(r[runIODataOffset:])
+	if size != 1 && size != 2 && size != 4 {
+		return c.runError(fmt.Sprintf("KVM_EXIT_IO with access size %d", size))
+	}
+	if off > uint64(len(r)) || uint64(count)*uint64(size) > uint64(len(r))-off {
+		return c.runError(fmt.Sprintf("KVM_EXIT_IO data %#x+%d*%d outside kvm_run", off, count, size))
+	}
+	data := r[off:]
+	if r[runIODirection] == exitIOOut {
+		for i := 0; i < count; i++ {
+			c.io.PortWrite(port, size, uint32(getN(data[i*size:], size)))
+		}
+	} else {
+		for i := 0; i < count; i++ {
+			putN(data[i*size:], size, uint64(c.io.PortRead(port, size)))
+		}
+	}
+	return nil
+}
+
+func (c *VCPU) handleMMIO() error {
+	r := c.run
+	addr := le64(r[runMMIOPhysAddr:])
+	n := int(le32(r[runMMIOLen:]))
+	if n < 1 || n > 8 {
+		return c.runError(fmt.Sprintf("KVM_EXIT_MMIO at %#x with length %d", addr, n))
+	}
+	data := r[runMMIOData : runMMIOData+8]
+	if r[runMMIOIsWrite] != 0 {
+		c.io.MMIOWrite(addr, n, getN(data, n))
+	} else {
+		putN(data, n, c.io.MMIORead(addr, n))
+	}
+	return nil
+}
+
+func (c *VCPU) internalError() string {
+	r := c.run
+	sub := le32(r[runInternalSuberror:])
+	nd := min(int(le32(r[runInternalNData:])), 16)
+	name := internalErrorNames[sub]
+	if name == "" {
+		name = "unknown"
+	}
+	s := fmt.Sprintf("KVM internal error: %s (suberror %d)", name, sub)
+	for i := 0; i < nd; i++ {
+		s += fmt.Sprintf(" %#x", le64(r[runInternalData+8*i:]))
+	}
+	if sub == 1 && nd >= 3 {
+		// Emulation failure data: flags, then insn_size and the bytes.
+		b := r[runInternalData+8 : runInternalData+8+16]
+		if sz := int(b[0]); sz > 0 && sz <= 15 {
+			s += fmt.Sprintf(" (instruction bytes % x)", b[1:1+sz])
+		}
+	}
+	return s
+}
+
+// runError wraps a reason with the vCPU's registers.
+func (c *VCPU) runError(reason string) error {
+	e := &accel.RunError{VCPU: c.index, Reason: reason}
+	if st, err := c.State(); err == nil {
+		e.State = &st
+	}
+	return e
+}
+
+// SetSingleStep arms or disarms single-stepping: with it on, Run returns
+// ExitDebug after each guest instruction.
+func (c *VCPU) SetSingleStep(on bool) error {
+	var d kvmGuestDebug
+	if on {
+		d.Control = guestDebugEnable | guestDebugSingleStep
+	}
+	if _, err := ioctlPtr(c.fd, kvmSetGuestDebug, &d); err != nil {
+		return fmt.Errorf("kvm: KVM_SET_GUEST_DEBUG: %w", err)
+	}
+	return nil
+}
+
+// SetHWBreakpoints arms up to four hardware execution breakpoints (nil
+// clears them); Run returns ExitDebug when the guest reaches one. Software
+// breakpoints are the debugger's business (int3 in guest memory).
+func (c *VCPU) SetHWBreakpoints(addrs []uint64, singleStep bool) error {
+	if len(addrs) > 4 {
+		return fmt.Errorf("kvm: %d hardware breakpoints, at most 4", len(addrs))
+	}
+	var d kvmGuestDebug
+	if len(addrs) > 0 || singleStep {
+		d.Control = guestDebugEnable
+	}
+	if singleStep {
+		d.Control |= guestDebugSingleStep
+	}
+	if len(addrs) > 0 {
+		d.Control |= guestDebugUseHWBP
+		var dr7 uint64
+		for i, a := range addrs {
+			d.DebugReg[i] = a
+			dr7 |= 1 << (2 * i) // local enable; R/W=00 (execute), LEN=00
+		}
+		d.DebugReg[7] = dr7 | 0x400
+	}
+	if _, err := ioctlPtr(c.fd, kvmSetGuestDebug, &d); err != nil {
+		return fmt.Errorf("kvm: KVM_SET_GUEST_DEBUG: %w", err)
+	}
+	return nil
+}
+
+// Close releases the vCPU. Call it on the vCPU's goroutine, after its last
+// Run.
+func (c *VCPU) Close() error {
+	c.vm.mu.Lock()
+	defer c.vm.mu.Unlock()
+	for i, o := range c.vm.vcpus {
+		if o == c {
+			c.vm.vcpus = append(c.vm.vcpus[:i], c.vm.vcpus[i+1:]...)
+			break
+		}
+	}
+	return c.closeLocked()
+}
+
+func (c *VCPU) closeLocked() error {
+	c.kickMu.Lock()
+	defer c.kickMu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.closed = true
+	var first error
+	if c.run != nil {
+		first = unix.Munmap(c.run)
+		c.run, c.word0 = nil, nil
+	}
+	if err := unix.Close(c.fd); err != nil && first == nil {
+		first = err
+	}
+	return first
+}
