@@ -6,6 +6,8 @@
 // exceptions stay pending and never fault; FNSAVE captures the result.
 package x87hw
 
+//go:generate python3 gen.py
+
 import "encoding/binary"
 
 // Frame is the memory an instruction runs over. The field offsets are

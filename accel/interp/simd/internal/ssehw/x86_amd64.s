@@ -1,0 +1,9753 @@
+// Code generated from a table of SSE and MMX instructions; DO NOT EDIT.
+
+#include "textflag.h"
+
+// Prologues: save the caller's MXCSR, load the frame's MXCSR, XMM0, XMM1
+// (V: XMM2 and the mask in XMM0; M: MM0 and MM1), RAX, RCX, RDX.
+// Epilogues: save RFLAGS and MXCSR, restore the caller's MXCSR, store the
+// results (M, MX: also MM0, then EMMS).
+#define PRO_X BYTE $0x0f; BYTE $0xae; BYTE $0x5f; BYTE $0x2c; BYTE $0x0f; BYTE $0xae; BYTE $0x57; BYTE $0x20; BYTE $0xf3; BYTE $0x0f; BYTE $0x6f; BYTE $0x47; BYTE $0x00; BYTE $0xf3; BYTE $0x0f; BYTE $0x6f; BYTE $0x4f; BYTE $0x10; BYTE $0x48; BYTE $0x8b; BYTE $0x47; BYTE $0x48; BYTE $0x48; BYTE $0x8b; BYTE $0x4f; BYTE $0x50; BYTE $0x48; BYTE $0x8b; BYTE $0x57; BYTE $0x58
+#define PRO_V BYTE $0x0f; BYTE $0xae; BYTE $0x5f; BYTE $0x2c; BYTE $0x0f; BYTE $0xae; BYTE $0x57; BYTE $0x20; BYTE $0xf3; BYTE $0x0f; BYTE $0x6f; BYTE $0x47; BYTE $0x00; BYTE $0xf3; BYTE $0x0f; BYTE $0x6f; BYTE $0x4f; BYTE $0x10; BYTE $0xf3; BYTE $0x0f; BYTE $0x6f; BYTE $0x57; BYTE $0x00; BYTE $0xf3; BYTE $0x0f; BYTE $0x6f; BYTE $0x47; BYTE $0x60; BYTE $0x48; BYTE $0x8b; BYTE $0x47; BYTE $0x48; BYTE $0x48; BYTE $0x8b; BYTE $0x4f; BYTE $0x50; BYTE $0x48; BYTE $0x8b; BYTE $0x57; BYTE $0x58
+#define PRO_M BYTE $0x0f; BYTE $0xae; BYTE $0x5f; BYTE $0x2c; BYTE $0x0f; BYTE $0xae; BYTE $0x57; BYTE $0x20; BYTE $0xf3; BYTE $0x0f; BYTE $0x6f; BYTE $0x47; BYTE $0x00; BYTE $0xf3; BYTE $0x0f; BYTE $0x6f; BYTE $0x4f; BYTE $0x10; BYTE $0x0f; BYTE $0x6f; BYTE $0x47; BYTE $0x00; BYTE $0x0f; BYTE $0x6f; BYTE $0x4f; BYTE $0x10; BYTE $0x48; BYTE $0x8b; BYTE $0x47; BYTE $0x48; BYTE $0x48; BYTE $0x8b; BYTE $0x4f; BYTE $0x50; BYTE $0x48; BYTE $0x8b; BYTE $0x57; BYTE $0x58
+#define EPI_X BYTE $0x9c; BYTE $0x8f; BYTE $0x47; BYTE $0x40; BYTE $0x0f; BYTE $0xae; BYTE $0x5f; BYTE $0x24; BYTE $0x0f; BYTE $0xae; BYTE $0x57; BYTE $0x2c; BYTE $0xf3; BYTE $0x0f; BYTE $0x7f; BYTE $0x47; BYTE $0x30; BYTE $0x48; BYTE $0x89; BYTE $0x47; BYTE $0x48; BYTE $0x48; BYTE $0x89; BYTE $0x4f; BYTE $0x50; BYTE $0x48; BYTE $0x89; BYTE $0x57; BYTE $0x58
+#define EPI_V BYTE $0x9c; BYTE $0x8f; BYTE $0x47; BYTE $0x40; BYTE $0x0f; BYTE $0xae; BYTE $0x5f; BYTE $0x24; BYTE $0x0f; BYTE $0xae; BYTE $0x57; BYTE $0x2c; BYTE $0xf3; BYTE $0x0f; BYTE $0x7f; BYTE $0x57; BYTE $0x30; BYTE $0x48; BYTE $0x89; BYTE $0x47; BYTE $0x48; BYTE $0x48; BYTE $0x89; BYTE $0x4f; BYTE $0x50; BYTE $0x48; BYTE $0x89; BYTE $0x57; BYTE $0x58
+#define EPI_M BYTE $0x9c; BYTE $0x8f; BYTE $0x47; BYTE $0x40; BYTE $0x0f; BYTE $0xae; BYTE $0x5f; BYTE $0x24; BYTE $0x0f; BYTE $0xae; BYTE $0x57; BYTE $0x2c; BYTE $0xf3; BYTE $0x0f; BYTE $0x7f; BYTE $0x47; BYTE $0x30; BYTE $0x48; BYTE $0x89; BYTE $0x47; BYTE $0x48; BYTE $0x48; BYTE $0x89; BYTE $0x4f; BYTE $0x50; BYTE $0x48; BYTE $0x89; BYTE $0x57; BYTE $0x58; BYTE $0x0f; BYTE $0x7f; BYTE $0x47; BYTE $0x30; BYTE $0x0f; BYTE $0x77
+#define EPI_MX BYTE $0x9c; BYTE $0x8f; BYTE $0x47; BYTE $0x40; BYTE $0x0f; BYTE $0xae; BYTE $0x5f; BYTE $0x24; BYTE $0x0f; BYTE $0xae; BYTE $0x57; BYTE $0x2c; BYTE $0xf3; BYTE $0x0f; BYTE $0x7f; BYTE $0x47; BYTE $0x30; BYTE $0x48; BYTE $0x89; BYTE $0x47; BYTE $0x48; BYTE $0x48; BYTE $0x89; BYTE $0x4f; BYTE $0x50; BYTE $0x48; BYTE $0x89; BYTE $0x57; BYTE $0x58; BYTE $0x0f; BYTE $0x7f; BYTE $0x47; BYTE $0x70; BYTE $0x0f; BYTE $0x77
+
+TEXT ·op_addps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x58; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_addss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x58; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_addpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x58; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_addsd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x58; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_mulps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x59; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_mulss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x59; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_mulpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x59; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_mulsd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x59; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_subps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x5c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_subss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x5c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_subpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x5c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_subsd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x5c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_minps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x5d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_minss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x5d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_minpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x5d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_minsd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x5d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_divps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x5e; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_divss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x5e; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_divpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x5e; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_divsd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x5e; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_maxps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x5f; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_maxss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x5f; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_maxpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x5f; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_maxsd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x5f; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_sqrtps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x51; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_sqrtss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x51; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_sqrtpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x51; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_sqrtsd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x51; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_rcpps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x53; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_rcpss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x53; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_rsqrtps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x52; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_rsqrtss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x52; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cmpps_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_cmpps_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_cmpps_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_cmpps_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_cmpps_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_cmpps_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_cmpps_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_cmpps_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_cmpss_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_cmpss_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_cmpss_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_cmpss_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_cmpss_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_cmpss_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_cmpss_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_cmpss_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_cmppd_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_cmppd_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_cmppd_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_cmppd_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_cmppd_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_cmppd_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_cmppd_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_cmppd_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_cmpsd_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_cmpsd_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_cmpsd_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_cmpsd_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_cmpsd_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_cmpsd_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_cmpsd_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_cmpsd_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0xc2; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_comiss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x2f; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_comisd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x2f; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_ucomiss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x2e; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_ucomisd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x2e; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_addsubps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0xd0; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_addsubpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xd0; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_haddps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x7c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_haddpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x7c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_hsubps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x7d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_hsubpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x7d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtps2pd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x5a; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtpd2ps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x5a; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtss2sd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x5a; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtsd2ss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x5a; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtdq2ps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x5b; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtps2dq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x5b; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvttps2dq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x5b; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtdq2pd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0xe6; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtpd2dq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0xe6; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvttpd2dq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xe6; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtsi2ss(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x2a; BYTE $0xc0
+	EPI_X
+	RET
+
+TEXT ·op_cvtsi2ssq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x48; BYTE $0x0f; BYTE $0x2a; BYTE $0xc0
+	EPI_X
+	RET
+
+TEXT ·op_cvtsi2sd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x2a; BYTE $0xc0
+	EPI_X
+	RET
+
+TEXT ·op_cvtsi2sdq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x48; BYTE $0x0f; BYTE $0x2a; BYTE $0xc0
+	EPI_X
+	RET
+
+TEXT ·op_cvtss2si(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x2d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtss2siq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x48; BYTE $0x0f; BYTE $0x2d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvttss2si(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x2c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvttss2siq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x48; BYTE $0x0f; BYTE $0x2c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtsd2si(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x2d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtsd2siq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x48; BYTE $0x0f; BYTE $0x2d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvttsd2si(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x2c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvttsd2siq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x48; BYTE $0x0f; BYTE $0x2c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_cvtpi2ps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x2a; BYTE $0xc1
+	EPI_MX
+	RET
+
+TEXT ·op_cvtps2pi(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x2d; BYTE $0xc1
+	EPI_MX
+	RET
+
+TEXT ·op_cvttps2pi(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x2c; BYTE $0xc1
+	EPI_MX
+	RET
+
+TEXT ·op_cvtpi2pd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x66; BYTE $0x0f; BYTE $0x2a; BYTE $0xc1
+	EPI_MX
+	RET
+
+TEXT ·op_cvtpd2pi(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x66; BYTE $0x0f; BYTE $0x2d; BYTE $0xc1
+	EPI_MX
+	RET
+
+TEXT ·op_cvttpd2pi(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x66; BYTE $0x0f; BYTE $0x2c; BYTE $0xc1
+	EPI_MX
+	RET
+
+TEXT ·op_roundps_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_roundps_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_roundps_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_roundps_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_roundps_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_roundps_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_roundps_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_roundps_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_roundps_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_roundps_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x09
+	EPI_X
+	RET
+
+TEXT ·op_roundps_10(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x0a
+	EPI_X
+	RET
+
+TEXT ·op_roundps_11(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x0b
+	EPI_X
+	RET
+
+TEXT ·op_roundps_12(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x0c
+	EPI_X
+	RET
+
+TEXT ·op_roundps_13(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x0d
+	EPI_X
+	RET
+
+TEXT ·op_roundps_14(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x0e
+	EPI_X
+	RET
+
+TEXT ·op_roundps_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x08; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x09
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_10(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x0a
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_11(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x0b
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_12(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x0c
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_13(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x0d
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_14(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x0e
+	EPI_X
+	RET
+
+TEXT ·op_roundpd_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x09; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_roundss_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_roundss_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_roundss_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_roundss_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_roundss_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_roundss_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_roundss_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_roundss_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_roundss_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_roundss_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x09
+	EPI_X
+	RET
+
+TEXT ·op_roundss_10(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x0a
+	EPI_X
+	RET
+
+TEXT ·op_roundss_11(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x0b
+	EPI_X
+	RET
+
+TEXT ·op_roundss_12(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x0c
+	EPI_X
+	RET
+
+TEXT ·op_roundss_13(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x0d
+	EPI_X
+	RET
+
+TEXT ·op_roundss_14(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x0e
+	EPI_X
+	RET
+
+TEXT ·op_roundss_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0a; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x09
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_10(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x0a
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_11(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x0b
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_12(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x0c
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_13(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x0d
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_14(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x0e
+	EPI_X
+	RET
+
+TEXT ·op_roundsd_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0b; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_dpps_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_dpps_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_dpps_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_dpps_19(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x13
+	EPI_X
+	RET
+
+TEXT ·op_dpps_24(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x18
+	EPI_X
+	RET
+
+TEXT ·op_dpps_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_dpps_29(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x1d
+	EPI_X
+	RET
+
+TEXT ·op_dpps_30(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x1e
+	EPI_X
+	RET
+
+TEXT ·op_dpps_35(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x23
+	EPI_X
+	RET
+
+TEXT ·op_dpps_37(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x25
+	EPI_X
+	RET
+
+TEXT ·op_dpps_44(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x2c
+	EPI_X
+	RET
+
+TEXT ·op_dpps_46(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x2e
+	EPI_X
+	RET
+
+TEXT ·op_dpps_48(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x30
+	EPI_X
+	RET
+
+TEXT ·op_dpps_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_dpps_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_dpps_77(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x4d
+	EPI_X
+	RET
+
+TEXT ·op_dpps_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_dpps_109(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x6d
+	EPI_X
+	RET
+
+TEXT ·op_dpps_123(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x7b
+	EPI_X
+	RET
+
+TEXT ·op_dpps_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_dpps_128(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0x80
+	EPI_X
+	RET
+
+TEXT ·op_dpps_165(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0xa5
+	EPI_X
+	RET
+
+TEXT ·op_dpps_170(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0xaa
+	EPI_X
+	RET
+
+TEXT ·op_dpps_187(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0xbb
+	EPI_X
+	RET
+
+TEXT ·op_dpps_202(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0xca
+	EPI_X
+	RET
+
+TEXT ·op_dpps_214(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0xd6
+	EPI_X
+	RET
+
+TEXT ·op_dpps_217(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0xd9
+	EPI_X
+	RET
+
+TEXT ·op_dpps_222(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0xde
+	EPI_X
+	RET
+
+TEXT ·op_dpps_228(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0xe4
+	EPI_X
+	RET
+
+TEXT ·op_dpps_240(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0xf0
+	EPI_X
+	RET
+
+TEXT ·op_dpps_241(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0xf1
+	EPI_X
+	RET
+
+TEXT ·op_dpps_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x40; BYTE $0xc1; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_dppd_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_dppd_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_dppd_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_dppd_23(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x17
+	EPI_X
+	RET
+
+TEXT ·op_dppd_25(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x19
+	EPI_X
+	RET
+
+TEXT ·op_dppd_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_dppd_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_dppd_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_dppd_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_dppd_68(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x44
+	EPI_X
+	RET
+
+TEXT ·op_dppd_73(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x49
+	EPI_X
+	RET
+
+TEXT ·op_dppd_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_dppd_113(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x71
+	EPI_X
+	RET
+
+TEXT ·op_dppd_114(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x72
+	EPI_X
+	RET
+
+TEXT ·op_dppd_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_dppd_128(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x80
+	EPI_X
+	RET
+
+TEXT ·op_dppd_148(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0x94
+	EPI_X
+	RET
+
+TEXT ·op_dppd_170(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0xaa
+	EPI_X
+	RET
+
+TEXT ·op_dppd_203(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0xcb
+	EPI_X
+	RET
+
+TEXT ·op_dppd_214(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0xd6
+	EPI_X
+	RET
+
+TEXT ·op_dppd_228(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0xe4
+	EPI_X
+	RET
+
+TEXT ·op_dppd_240(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0xf0
+	EPI_X
+	RET
+
+TEXT ·op_dppd_241(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0xf1
+	EPI_X
+	RET
+
+TEXT ·op_dppd_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x41; BYTE $0xc1; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_insertps_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_insertps_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_insertps_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_insertps_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_insertps_30(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x1e
+	EPI_X
+	RET
+
+TEXT ·op_insertps_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_insertps_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_insertps_52(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x34
+	EPI_X
+	RET
+
+TEXT ·op_insertps_60(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x3c
+	EPI_X
+	RET
+
+TEXT ·op_insertps_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_insertps_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_insertps_92(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x5c
+	EPI_X
+	RET
+
+TEXT ·op_insertps_96(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x60
+	EPI_X
+	RET
+
+TEXT ·op_insertps_105(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x69
+	EPI_X
+	RET
+
+TEXT ·op_insertps_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_insertps_128(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x80
+	EPI_X
+	RET
+
+TEXT ·op_insertps_157(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0x9d
+	EPI_X
+	RET
+
+TEXT ·op_insertps_170(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0xaa
+	EPI_X
+	RET
+
+TEXT ·op_insertps_190(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0xbe
+	EPI_X
+	RET
+
+TEXT ·op_insertps_228(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0xe4
+	EPI_X
+	RET
+
+TEXT ·op_insertps_240(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0xf0
+	EPI_X
+	RET
+
+TEXT ·op_insertps_241(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0xf1
+	EPI_X
+	RET
+
+TEXT ·op_insertps_254(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0xfe
+	EPI_X
+	RET
+
+TEXT ·op_insertps_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x21; BYTE $0xc1; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_extractps_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x17; BYTE $0xc8; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_extractps_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x17; BYTE $0xc8; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_extractps_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x17; BYTE $0xc8; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_extractps_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x17; BYTE $0xc8; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_blendps_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_blendps_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_blendps_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_blendps_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_blendps_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_blendps_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_blendps_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_blendps_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_blendps_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_blendps_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x09
+	EPI_X
+	RET
+
+TEXT ·op_blendps_10(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x0a
+	EPI_X
+	RET
+
+TEXT ·op_blendps_11(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x0b
+	EPI_X
+	RET
+
+TEXT ·op_blendps_12(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x0c
+	EPI_X
+	RET
+
+TEXT ·op_blendps_13(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x0d
+	EPI_X
+	RET
+
+TEXT ·op_blendps_14(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x0e
+	EPI_X
+	RET
+
+TEXT ·op_blendps_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0c; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_blendpd_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0d; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_blendpd_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0d; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_blendpd_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0d; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_blendpd_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0d; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_128(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0x80
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_160(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0xa0
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_170(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0xaa
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_218(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0xda
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_228(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0xe4
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_240(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0xf0
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_241(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0xf1
+	EPI_X
+	RET
+
+TEXT ·op_pblendw_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0e; BYTE $0xc1; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_blendvps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_V
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x14; BYTE $0xd1
+	EPI_V
+	RET
+
+TEXT ·op_blendvpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_V
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x15; BYTE $0xd1
+	EPI_V
+	RET
+
+TEXT ·op_pblendvb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_V
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x10; BYTE $0xd1
+	EPI_V
+	RET
+
+TEXT ·op_shufps_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_shufps_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_shufps_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_shufps_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_shufps_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_shufps_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_shufps_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_shufps_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_shufps_128(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x80
+	EPI_X
+	RET
+
+TEXT ·op_shufps_170(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0xaa
+	EPI_X
+	RET
+
+TEXT ·op_shufps_228(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0xe4
+	EPI_X
+	RET
+
+TEXT ·op_shufps_232(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0xe8
+	EPI_X
+	RET
+
+TEXT ·op_shufps_238(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0xee
+	EPI_X
+	RET
+
+TEXT ·op_shufps_240(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0xf0
+	EPI_X
+	RET
+
+TEXT ·op_shufps_241(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0xf1
+	EPI_X
+	RET
+
+TEXT ·op_shufps_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_shufpd_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_shufpd_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_shufpd_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_shufpd_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc6; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_unpcklps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x14; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_unpckhps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x15; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_unpcklpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x14; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_unpckhpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x15; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_movmskps(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x0f; BYTE $0x50; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_movmskpd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x50; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_paddb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xfc; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_paddb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xfc; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_paddw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xfd; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_paddw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xfd; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_paddd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xfe; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_paddd_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xfe; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_paddq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xd4; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_paddq_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xd4; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psubb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xf8; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psubb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xf8; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psubw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xf9; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psubw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xf9; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psubd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xfa; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psubd_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xfa; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psubq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xfb; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psubq_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xfb; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_paddsb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xec; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_paddsb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xec; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_paddsw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xed; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_paddsw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xed; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_paddusb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xdc; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_paddusb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xdc; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_paddusw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xdd; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_paddusw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xdd; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psubsb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xe8; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psubsb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xe8; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psubsw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xe9; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psubsw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xe9; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psubusb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xd8; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psubusb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xd8; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psubusw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xd9; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psubusw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xd9; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pmullw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xd5; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmullw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xd5; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pmulhw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xe5; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmulhw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xe5; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pmulhuw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xe4; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmulhuw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xe4; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pmuludq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xf4; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmuludq_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xf4; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pmaddwd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xf5; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmaddwd_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xf5; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psadbw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xf6; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psadbw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xf6; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pavgb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xe0; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pavgb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xe0; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pavgw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xe3; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pavgw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xe3; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pminub(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xda; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pminub_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xda; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pmaxub(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xde; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmaxub_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xde; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pminsw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xea; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pminsw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xea; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pmaxsw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xee; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmaxsw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xee; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pand(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xdb; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pand_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xdb; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pandn(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xdf; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pandn_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xdf; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_por(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xeb; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_por_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xeb; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pxor(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xef; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pxor_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xef; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pcmpeqb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x74; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pcmpeqb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x74; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pcmpeqw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x75; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pcmpeqw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x75; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pcmpeqd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x76; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pcmpeqd_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x76; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pcmpgtb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x64; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pcmpgtb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x64; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pcmpgtw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x65; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pcmpgtw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x65; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pcmpgtd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x66; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pcmpgtd_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x66; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_packsswb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x63; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_packsswb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x63; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_packssdw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x6b; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_packssdw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x6b; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_packuswb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x67; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_packuswb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x67; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_punpcklbw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x60; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_punpcklbw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x60; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_punpcklwd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x61; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_punpcklwd_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x61; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_punpckldq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x62; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_punpckldq_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x62; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_punpckhbw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x68; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_punpckhbw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x68; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_punpckhwd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x69; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_punpckhwd_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x69; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_punpckhdq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x6a; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_punpckhdq_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x6a; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psrlw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xd1; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psrlw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xd1; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psrld(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xd2; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psrld_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xd2; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psrlq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xd3; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psrlq_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xd3; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psraw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xe1; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psraw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xe1; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psrad(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xe2; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psrad_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xe2; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psllw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xf1; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psllw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xf1; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pslld(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xf2; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pslld_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xf2; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psllq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xf3; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psllq_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xf3; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pshufb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x00; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pshufb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x00; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_phaddw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x01; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_phaddw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x01; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_phaddd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x02; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_phaddd_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x02; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_phaddsw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x03; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_phaddsw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x03; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pmaddubsw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x04; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmaddubsw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x04; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_phsubw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x05; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_phsubw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x05; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_phsubd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x06; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_phsubd_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x06; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_phsubsw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x07; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_phsubsw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x07; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psignb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x08; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psignb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x08; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psignw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x09; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psignw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x09; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psignd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x0a; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_psignd_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x0a; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pmulhrsw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x0b; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmulhrsw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x0b; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pabsb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x1c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pabsb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x1c; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pabsw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x1d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pabsw_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x1d; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pabsd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x1e; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pabsd_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x38; BYTE $0x1e; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_pmovmskb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xd7; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovmskb_mmx(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xd7; BYTE $0xc1
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_psrlwi_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x03
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x07
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x08
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x0f
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x10
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x1f
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x20
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x21
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x3f
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0x40
+	EPI_M
+	RET
+
+TEXT ·op_psrlwi_mmx_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xd0; BYTE $0xff
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_psrawi_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x03
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x07
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x08
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x0f
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x10
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x1f
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x20
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x21
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x3f
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0x40
+	EPI_M
+	RET
+
+TEXT ·op_psrawi_mmx_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xe0; BYTE $0xff
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_psllwi_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x03
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x07
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x08
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x0f
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x10
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x1f
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x20
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x21
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x3f
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0x40
+	EPI_M
+	RET
+
+TEXT ·op_psllwi_mmx_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x71; BYTE $0xf0; BYTE $0xff
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_psrldi_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x03
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x07
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x08
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x0f
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x10
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x1f
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x20
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x21
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x3f
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0x40
+	EPI_M
+	RET
+
+TEXT ·op_psrldi_mmx_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xd0; BYTE $0xff
+	EPI_M
+	RET
+
+TEXT ·op_psradi_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_psradi_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_psradi_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_psradi_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_psradi_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_psradi_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_psradi_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_psradi_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_psradi_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_psradi_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_psradi_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_psradi_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_psradi_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_psradi_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x03
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x07
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x08
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x0f
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x10
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x1f
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x20
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x21
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x3f
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0x40
+	EPI_M
+	RET
+
+TEXT ·op_psradi_mmx_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xe0; BYTE $0xff
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_pslldi_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x03
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x07
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x08
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x0f
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x10
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x1f
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x20
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x21
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x3f
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0x40
+	EPI_M
+	RET
+
+TEXT ·op_pslldi_mmx_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x72; BYTE $0xf0; BYTE $0xff
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_psrlqi_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x03
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x07
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x08
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x0f
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x10
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x1f
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x20
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x21
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x3f
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0x40
+	EPI_M
+	RET
+
+TEXT ·op_psrlqi_mmx_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xd0; BYTE $0xff
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_psllqi_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x03
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x07
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x08
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x0f
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x10
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x1f
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x20
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x21
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x3f
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0x40
+	EPI_M
+	RET
+
+TEXT ·op_psllqi_mmx_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x73; BYTE $0xf0; BYTE $0xff
+	EPI_M
+	RET
+
+TEXT ·op_psrldq_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd8; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_psrldq_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd8; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_psrldq_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd8; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_psrldq_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd8; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_psrldq_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd8; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_psrldq_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd8; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_psrldq_17(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd8; BYTE $0x11
+	EPI_X
+	RET
+
+TEXT ·op_psrldq_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xd8; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_pslldq_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf8; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pslldq_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf8; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pslldq_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf8; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_pslldq_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf8; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_pslldq_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf8; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pslldq_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf8; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_pslldq_17(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf8; BYTE $0x11
+	EPI_X
+	RET
+
+TEXT ·op_pslldq_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x73; BYTE $0xf8; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_punpcklqdq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x6c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_punpckhqdq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x6d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_128(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x80
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_153(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x99
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_170(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xaa
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_185(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xb9
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_228(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xe4
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_240(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xf0
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_241(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xf1
+	EPI_X
+	RET
+
+TEXT ·op_pshufd_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_92(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x5c
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_124(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x7c
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_128(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x80
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_170(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xaa
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_228(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xe4
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_240(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xf0
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_241(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xf1
+	EPI_X
+	RET
+
+TEXT ·op_pshuflw_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_41(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x29
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_128(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x80
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_153(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x99
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_170(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xaa
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_228(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xe4
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_240(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xf0
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_241(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xf1
+	EPI_X
+	RET
+
+TEXT ·op_pshufhw_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_pshufw_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x0f
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x1b
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x31
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x3f
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x55
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x7f
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_128(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0x80
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_170(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xaa
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_175(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xaf
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_228(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xe4
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_240(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xf0
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_241(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xf1
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_253(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xfd
+	EPI_M
+	RET
+
+TEXT ·op_pshufw_mmx_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x70; BYTE $0xc1; BYTE $0xff
+	EPI_M
+	RET
+
+TEXT ·op_pextrw_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pextrw_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pextrw_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_pextrw_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pextrw_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_pextrw_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_pextrw_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_pextrw_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_pinsrw_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pinsrw_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pinsrw_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_pinsrw_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pinsrw_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_pinsrw_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_pinsrw_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_pinsrw_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_pextrw_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_pextrw_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_pextrw_mmx_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x02
+	EPI_M
+	RET
+
+TEXT ·op_pextrw_mmx_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xc5; BYTE $0xc1; BYTE $0x03
+	EPI_M
+	RET
+
+TEXT ·op_pinsrw_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_pinsrw_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_pinsrw_mmx_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x02
+	EPI_M
+	RET
+
+TEXT ·op_pinsrw_mmx_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0xc4; BYTE $0xc0; BYTE $0x03
+	EPI_M
+	RET
+
+TEXT ·op_palignr_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_palignr_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_palignr_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_palignr_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_palignr_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_palignr_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_palignr_17(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x11
+	EPI_X
+	RET
+
+TEXT ·op_palignr_24(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x18
+	EPI_X
+	RET
+
+TEXT ·op_palignr_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_palignr_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_palignr_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_palignr_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0xff
+	EPI_X
+	RET
+
+TEXT ·op_palignr_mmx_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x00
+	EPI_M
+	RET
+
+TEXT ·op_palignr_mmx_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x01
+	EPI_M
+	RET
+
+TEXT ·op_palignr_mmx_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x04
+	EPI_M
+	RET
+
+TEXT ·op_palignr_mmx_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x07
+	EPI_M
+	RET
+
+TEXT ·op_palignr_mmx_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x08
+	EPI_M
+	RET
+
+TEXT ·op_palignr_mmx_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x09
+	EPI_M
+	RET
+
+TEXT ·op_palignr_mmx_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x0f
+	EPI_M
+	RET
+
+TEXT ·op_palignr_mmx_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x10
+	EPI_M
+	RET
+
+TEXT ·op_palignr_mmx_17(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0x11
+	EPI_M
+	RET
+
+TEXT ·op_palignr_mmx_255(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_M
+	BYTE $0x0f; BYTE $0x3a; BYTE $0x0f; BYTE $0xc1; BYTE $0xff
+	EPI_M
+	RET
+
+TEXT ·op_ptest(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x17; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovsxbw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x20; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovsxbd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x21; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovsxbq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x22; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovsxwd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x23; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovsxwq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x24; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovsxdq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x25; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmuldq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x28; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pcmpeqq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x29; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_packusdw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x2b; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovzxbw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x30; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovzxbd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x31; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovzxbq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x32; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovzxwd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x33; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovzxwq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x34; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmovzxdq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x35; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pcmpgtq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x37; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pminsb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x38; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pminsd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x39; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pminuw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x3a; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pminud(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x3b; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmaxsb(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x3c; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmaxsd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x3d; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmaxuw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x3e; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmaxud(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x3f; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pmulld(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x40; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_phminposuw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x38; BYTE $0x41; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x09
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_10(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x0a
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_11(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x0b
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_12(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x0c
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_13(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x0d
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_14(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x0e
+	EPI_X
+	RET
+
+TEXT ·op_pextrb_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x14; BYTE $0xc8; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pextrd_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x16; BYTE $0xc8; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pextrd_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x16; BYTE $0xc8; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pextrd_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x16; BYTE $0xc8; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_pextrd_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x16; BYTE $0xc8; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pextrq_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x48; BYTE $0x0f; BYTE $0x3a; BYTE $0x16; BYTE $0xc8; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pextrq_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x48; BYTE $0x0f; BYTE $0x3a; BYTE $0x16; BYTE $0xc8; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x09
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_10(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x0a
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_11(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x0b
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_12(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x0c
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_13(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x0d
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_14(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x0e
+	EPI_X
+	RET
+
+TEXT ·op_pinsrb_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x20; BYTE $0xc0; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pinsrd_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x22; BYTE $0xc0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pinsrd_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x22; BYTE $0xc0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pinsrd_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x22; BYTE $0xc0; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_pinsrd_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x22; BYTE $0xc0; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pinsrq_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x48; BYTE $0x0f; BYTE $0x3a; BYTE $0x22; BYTE $0xc0; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pinsrq_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x48; BYTE $0x0f; BYTE $0x3a; BYTE $0x22; BYTE $0xc0; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_mpsadbw_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x42; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_mpsadbw_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x42; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_mpsadbw_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x42; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_mpsadbw_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x42; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_mpsadbw_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x42; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_mpsadbw_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x42; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_mpsadbw_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x42; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_mpsadbw_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x42; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x09
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_10(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x0a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_11(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x0b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_12(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x0c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_13(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x0d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_14(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x0e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_17(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x11
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_18(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x12
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_19(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x13
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_20(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x14
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_21(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x15
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_22(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x16
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_23(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x17
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_24(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x18
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_25(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x19
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_26(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x1a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_28(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x1c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_29(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x1d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_30(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x1e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_34(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x22
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_35(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x23
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_36(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x24
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_37(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x25
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_38(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x26
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_39(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x27
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_40(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x28
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_41(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x29
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_42(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x2a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_43(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x2b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_44(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x2c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_45(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x2d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_46(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x2e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_47(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x2f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_48(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x30
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_50(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x32
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_51(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x33
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_52(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x34
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_53(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x35
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_54(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x36
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_55(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x37
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_56(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x38
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_57(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x39
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_58(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x3a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_59(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x3b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_60(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x3c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_61(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x3d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_62(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x3e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_65(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x41
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_66(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x42
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_67(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x43
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_68(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x44
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_69(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x45
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_70(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x46
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_71(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x47
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_72(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x48
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_73(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x49
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_74(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x4a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_75(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x4b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_76(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x4c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_77(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x4d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_78(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x4e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_79(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x4f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_80(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x50
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_81(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x51
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_82(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x52
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_83(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x53
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_84(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x54
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_86(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x56
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_87(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x57
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_88(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x58
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_89(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x59
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_90(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x5a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_91(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x5b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_92(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x5c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_93(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x5d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_94(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x5e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_95(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x5f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_96(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x60
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_97(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x61
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_98(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x62
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_99(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x63
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_100(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x64
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_101(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x65
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_102(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x66
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_103(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x67
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_104(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x68
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_105(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x69
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_106(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x6a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_107(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x6b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_108(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x6c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_109(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x6d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_110(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x6e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_111(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x6f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_112(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x70
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_113(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x71
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_114(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x72
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_115(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x73
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_116(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x74
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_117(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x75
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_118(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x76
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_119(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x77
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_120(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x78
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_121(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x79
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_122(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x7a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_123(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x7b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_124(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x7c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_125(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x7d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_126(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x7e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestrm_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x60; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x09
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_10(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x0a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_11(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x0b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_12(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x0c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_13(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x0d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_14(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x0e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_17(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x11
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_18(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x12
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_19(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x13
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_20(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x14
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_21(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x15
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_22(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x16
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_23(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x17
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_24(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x18
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_25(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x19
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_26(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x1a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_28(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x1c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_29(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x1d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_30(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x1e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_34(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x22
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_35(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x23
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_36(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x24
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_37(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x25
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_38(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x26
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_39(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x27
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_40(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x28
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_41(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x29
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_42(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x2a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_43(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x2b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_44(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x2c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_45(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x2d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_46(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x2e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_47(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x2f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_48(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x30
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_50(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x32
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_51(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x33
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_52(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x34
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_53(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x35
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_54(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x36
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_55(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x37
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_56(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x38
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_57(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x39
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_58(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x3a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_59(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x3b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_60(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x3c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_61(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x3d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_62(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x3e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_65(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x41
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_66(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x42
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_67(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x43
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_68(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x44
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_69(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x45
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_70(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x46
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_71(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x47
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_72(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x48
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_73(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x49
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_74(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x4a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_75(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x4b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_76(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x4c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_77(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x4d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_78(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x4e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_79(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x4f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_80(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x50
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_81(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x51
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_82(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x52
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_83(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x53
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_84(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x54
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_86(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x56
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_87(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x57
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_88(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x58
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_89(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x59
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_90(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x5a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_91(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x5b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_92(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x5c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_93(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x5d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_94(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x5e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_95(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x5f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_96(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x60
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_97(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x61
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_98(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x62
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_99(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x63
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_100(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x64
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_101(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x65
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_102(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x66
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_103(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x67
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_104(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x68
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_105(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x69
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_106(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x6a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_107(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x6b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_108(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x6c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_109(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x6d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_110(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x6e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_111(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x6f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_112(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x70
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_113(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x71
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_114(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x72
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_115(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x73
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_116(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x74
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_117(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x75
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_118(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x76
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_119(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x77
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_120(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x78
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_121(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x79
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_122(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x7a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_123(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x7b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_124(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x7c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_125(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x7d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_126(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x7e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpestri_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x61; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x09
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_10(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x0a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_11(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x0b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_12(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x0c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_13(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x0d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_14(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x0e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_17(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x11
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_18(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x12
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_19(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x13
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_20(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x14
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_21(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x15
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_22(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x16
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_23(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x17
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_24(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x18
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_25(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x19
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_26(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x1a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_28(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x1c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_29(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x1d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_30(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x1e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_34(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x22
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_35(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x23
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_36(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x24
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_37(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x25
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_38(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x26
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_39(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x27
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_40(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x28
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_41(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x29
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_42(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x2a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_43(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x2b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_44(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x2c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_45(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x2d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_46(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x2e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_47(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x2f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_48(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x30
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_50(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x32
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_51(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x33
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_52(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x34
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_53(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x35
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_54(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x36
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_55(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x37
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_56(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x38
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_57(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x39
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_58(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x3a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_59(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x3b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_60(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x3c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_61(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x3d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_62(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x3e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_65(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x41
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_66(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x42
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_67(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x43
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_68(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x44
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_69(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x45
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_70(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x46
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_71(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x47
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_72(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x48
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_73(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x49
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_74(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x4a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_75(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x4b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_76(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x4c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_77(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x4d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_78(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x4e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_79(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x4f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_80(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x50
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_81(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x51
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_82(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x52
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_83(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x53
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_84(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x54
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_86(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x56
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_87(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x57
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_88(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x58
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_89(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x59
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_90(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x5a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_91(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x5b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_92(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x5c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_93(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x5d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_94(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x5e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_95(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x5f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_96(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x60
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_97(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x61
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_98(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x62
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_99(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x63
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_100(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x64
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_101(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x65
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_102(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x66
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_103(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x67
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_104(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x68
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_105(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x69
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_106(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x6a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_107(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x6b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_108(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x6c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_109(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x6d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_110(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x6e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_111(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x6f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_112(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x70
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_113(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x71
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_114(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x72
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_115(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x73
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_116(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x74
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_117(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x75
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_118(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x76
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_119(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x77
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_120(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x78
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_121(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x79
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_122(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x7a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_123(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x7b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_124(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x7c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_125(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x7d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_126(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x7e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistrm_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x62; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_0(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x00
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_1(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x01
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_2(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x02
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_3(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x03
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_4(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x04
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_5(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x05
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_6(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x06
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_7(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x07
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_8(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x08
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_9(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x09
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_10(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x0a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_11(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x0b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_12(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x0c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_13(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x0d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_14(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x0e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_15(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x0f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_16(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x10
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_17(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x11
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_18(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x12
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_19(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x13
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_20(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x14
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_21(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x15
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_22(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x16
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_23(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x17
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_24(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x18
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_25(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x19
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_26(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x1a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_27(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x1b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_28(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x1c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_29(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x1d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_30(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x1e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_31(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x1f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_32(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x20
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_33(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x21
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_34(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x22
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_35(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x23
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_36(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x24
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_37(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x25
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_38(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x26
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_39(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x27
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_40(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x28
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_41(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x29
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_42(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x2a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_43(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x2b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_44(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x2c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_45(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x2d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_46(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x2e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_47(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x2f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_48(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x30
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_49(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x31
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_50(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x32
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_51(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x33
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_52(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x34
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_53(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x35
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_54(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x36
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_55(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x37
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_56(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x38
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_57(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x39
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_58(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x3a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_59(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x3b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_60(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x3c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_61(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x3d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_62(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x3e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_63(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x3f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_64(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x40
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_65(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x41
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_66(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x42
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_67(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x43
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_68(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x44
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_69(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x45
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_70(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x46
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_71(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x47
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_72(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x48
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_73(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x49
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_74(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x4a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_75(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x4b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_76(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x4c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_77(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x4d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_78(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x4e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_79(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x4f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_80(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x50
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_81(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x51
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_82(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x52
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_83(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x53
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_84(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x54
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_85(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x55
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_86(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x56
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_87(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x57
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_88(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x58
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_89(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x59
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_90(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x5a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_91(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x5b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_92(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x5c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_93(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x5d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_94(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x5e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_95(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x5f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_96(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x60
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_97(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x61
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_98(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x62
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_99(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x63
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_100(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x64
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_101(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x65
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_102(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x66
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_103(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x67
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_104(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x68
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_105(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x69
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_106(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x6a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_107(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x6b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_108(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x6c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_109(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x6d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_110(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x6e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_111(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x6f
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_112(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x70
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_113(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x71
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_114(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x72
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_115(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x73
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_116(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x74
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_117(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x75
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_118(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x76
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_119(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x77
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_120(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x78
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_121(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x79
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_122(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x7a
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_123(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x7b
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_124(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x7c
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_125(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x7d
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_126(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x7e
+	EPI_X
+	RET
+
+TEXT ·op_pcmpistri_127(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0x0f; BYTE $0x3a; BYTE $0x63; BYTE $0xc1; BYTE $0x7f
+	EPI_X
+	RET
+
+TEXT ·op_crc32b(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x38; BYTE $0xf0; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_crc32w(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0xf2; BYTE $0x0f; BYTE $0x38; BYTE $0xf1; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_crc32d(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x38; BYTE $0xf1; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_crc32q(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x48; BYTE $0x0f; BYTE $0x38; BYTE $0xf1; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_popcntw(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0x66; BYTE $0xf3; BYTE $0x0f; BYTE $0xb8; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_popcntd(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0xb8; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_popcntq(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x48; BYTE $0x0f; BYTE $0xb8; BYTE $0xc1
+	EPI_X
+	RET
+
