@@ -325,7 +325,6 @@ func setBrand(es []cpuidEntry, brand string) []cpuidEntry {
 	return es
 }
 
-
 // signature is CPUID.1:EAX for family, model and stepping (Intel SDM vol. 2A,
 // CPUID, figure 3-6).
 func signature(family, model, stepping uint32) uint32 {

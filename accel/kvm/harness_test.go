@@ -315,4 +315,65 @@ func (m *testMachine) runUntilExit(t testing.TB, prepare func(*VCPU)) (accel.Exi
 	return res.exit, res.err, st
 }
 
-var _ = runtime.NumCPU
+// runAll creates n vCPUs, each on its own thread, and runs them until the
+// guest writes the exit port (Run returns ExitKicked with the exit code
+// set) or a vCPU stops for another reason. It returns each vCPU's last exit
+// and error, and the final state of vCPU 0.
+func (m *testMachine) runAll(t testing.TB, n int) ([]runResult, *accel.CPUState) {
+	t.Helper()
+	res := make([]runResult, n)
+	var st *accel.CPUState
+	created := make(chan *VCPU, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			c, err := m.vm.NewVCPU(i)
+			if err != nil {
+				res[i].err = err
+				created <- nil
+				return
+			}
+			vc := c.(*VCPU)
+			defer vc.Close()
+			m.io.addVCPU(vc)
+			created <- vc
+			<-start
+			for {
+				res[i].exit, res[i].err = vc.Run()
+				if res[i].err != nil || res[i].exit.Reason != accel.ExitKicked || m.io.exited() {
+					break
+				}
+			}
+			if i == 0 {
+				if s, err := vc.State(); err == nil {
+					st = &s
+				}
+			}
+		}(i)
+	}
+	ok := true
+	for i := 0; i < n; i++ {
+		if <-created == nil {
+			ok = false
+		}
+	}
+	if !ok {
+		m.io.kickAll()
+	}
+	close(start)
+	wg.Wait()
+	runtime.KeepAlive(m)
+	return res, st
+}
+
+func (m *testIO) exited() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.exitCode >= 0
+}
+
+func newBitmap(n int) *mem.Bitmap { return mem.NewBitmap(n) }
+func gpa(a uint64) mem.GPA        { return mem.GPA(a) }

@@ -246,4 +246,3 @@ func (a *Accelerator) NewVM(ram *mem.Guest, io accel.IO, o accel.VMOptions) (acc
 	}
 	return newVM(a, ram, io, o)
 }
-

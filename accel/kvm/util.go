@@ -5,7 +5,7 @@ import (
 	"math/bits"
 )
 
-func le64(b []byte) uint64     { return binary.LittleEndian.Uint64(b) }
+func le64(b []byte) uint64       { return binary.LittleEndian.Uint64(b) }
 func trailingZeros(v uint64) int { return bits.TrailingZeros64(v) }
 
 func le16(b []byte) uint16 { return binary.LittleEndian.Uint16(b) }

@@ -201,6 +201,9 @@ func checkIOAPIC(b []byte) error {
 // restarts each counter from its count on load.
 const pitEncodedSize = 3*16 + 4
 
+// pitModeUnset is the mode KVM gives a channel the guest never programmed.
+const pitModeUnset = 0xff
+
 func encodePIT(p *kvmPITState2) []byte {
 	var b []byte
 	for _, c := range p.Channels {
@@ -224,7 +227,7 @@ func decodePIT(b []byte, p *kvmPITState2) error {
 		switch {
 		case c.Count > 0x10000:
 			return fmt.Errorf("kvm: VM state pit: channel %d count %#x exceeds 0x10000", i, c.Count)
-		case c.Mode > 5:
+		case c.Mode > 5 && c.Mode != pitModeUnset:
 			return fmt.Errorf("kvm: VM state pit: channel %d mode %d", i, c.Mode)
 		case c.RWMode > 3:
 			return fmt.Errorf("kvm: VM state pit: channel %d access mode %d", i, c.RWMode)

@@ -146,6 +146,8 @@ lm64:
 	je t_pio_loop
 	cmp eax, 11
 	je t_save
+	cmp eax, 12
+	je t_irq
 	mov eax, 0xbad5e1
 	jmp fail
 
@@ -520,6 +522,46 @@ user_save:
 	jb 1b
 	mov [rbp + 4], eax       # UEXIT
 2:	jmp 2b
+
+# 12: interrupts from the host: an MSI for vector 0x41 and GSI 5 (IOAPIC
+# pin 5, edge) for vector 0x45. Reports 0x1200 when ready, then each vector.
+t_irq:
+	call lapic_enable
+	call mask_pic
+	mov esi, IOAPIC
+	mov dword ptr [rsi], 0x1a
+	mov dword ptr [rsi + 0x10], 0x45
+	mov dword ptr [rsi], 0x1b
+	mov dword ptr [rsi + 0x10], 0
+	lea rax, [rip + msi_isr]
+	mov ecx, 0x41
+	call set_gate
+	lea rax, [rip + gsi_isr]
+	mov ecx, 0x45
+	call set_gate
+	mov edx, OUTP
+	mov eax, 0x1200
+	out dx, eax
+	sti
+1:	hlt
+	jmp 1b
+
+msi_isr:
+	mov eax, 0x41
+	jmp irq_common
+gsi_isr:
+	mov eax, 0x45
+irq_common:
+	mov edx, OUTP
+	out dx, eax
+	mov esi, LAPIC
+	mov dword ptr [rsi + 0xb0], 0
+	inc dword ptr [TICKS]
+	cmp dword ptr [TICKS], 2
+	jb 1f
+	mov edx, EXITP
+	out dx, al
+1:	iretq
 
 	.balign 16
 msg:	.ascii "0123456789abcdef"
