@@ -318,6 +318,26 @@ func fillVec(r *rand.Rand, v *[16]byte, kind int) {
 		for i := 0; i < 2; i++ {
 			binary.LittleEndian.PutUint64(v[i*8:], randF64(r))
 		}
+	case opStr8:
+		// Strings over a small alphabet, so that matches, ranges and
+		// terminators are common.
+		alpha := []byte{0, 'a', 'b', 'c', 'z', 0x80, 0xff, 0x7f}
+		for i := range v {
+			v[i] = alpha[r.IntN(len(alpha))]
+			if r.IntN(4) == 0 {
+				v[i] = alpha[1+r.IntN(4)]
+			}
+		}
+		if r.IntN(3) == 0 {
+			v[r.IntN(16)] = 0
+		}
+		if r.IntN(3) == 0 {
+			for i := range v {
+				if v[i] == 0 {
+					v[i] = 'a'
+				}
+			}
+		}
 	default:
 		for i := 0; i < 2; i++ {
 			binary.LittleEndian.PutUint64(v[i*8:], randInt(r))
@@ -353,10 +373,13 @@ func randomFrame(r *rand.Rand, m model) ssehw.Frame {
 	}
 	fillVec(r, &fr.Mask, opInt)
 	fr.MXCSR = randMXCSR(r)
-	if m.gprIn || true {
-		fr.RAX, fr.RCX, fr.RDX = randInt(r), randInt(r), randInt(r)
-		if r.IntN(2) == 0 {
-			fr.RAX = uint64(randF64(r)) >> r.IntN(64)
+	fr.RAX, fr.RCX, fr.RDX = randInt(r), randInt(r), randInt(r)
+	if m.operand == opStr8 {
+		// explicit lengths: mostly in range, sometimes negative or huge
+		fr.RAX = uint64(int64(r.IntN(40) - 20))
+		fr.RDX = uint64(int64(r.IntN(40) - 20))
+		if r.IntN(8) == 0 {
+			fr.RAX = r.Uint64()
 		}
 	}
 	return fr

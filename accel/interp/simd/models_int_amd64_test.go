@@ -338,3 +338,47 @@ func init() {
 	models["popcntd"] = pop(32)
 	models["popcntq"] = pop(64)
 }
+
+func init() {
+	str := func(explicit, index bool) model {
+		return model{run: func(fr *ssehw.Frame, imm uint8) bool {
+			a, b := Vec(fr.Dst), Vec(fr.Src)
+			la, lb := int64(int32(fr.RAX)), int64(int32(fr.RDX))
+			out := a
+			switch {
+			case explicit && index:
+				var i uint32
+				i, fr.Flags = PcmpEstrI(&a, &b, la, lb, imm)
+				fr.RCX = uint64(i)
+			case explicit:
+				out, fr.Flags = PcmpEstrM(&a, &b, la, lb, imm)
+			case index:
+				var i uint32
+				i, fr.Flags = PcmpIstrI(&a, &b, imm)
+				fr.RCX = uint64(i)
+			default:
+				out, fr.Flags = PcmpIstrM(&a, &b, imm)
+			}
+			fr.Out, fr.MXCSROut = out, fr.MXCSR
+			return false
+		}, compare: cmpOut | cmpFlags | cmpRCX | cmpNoMXCSR, operand: opStr8}
+	}
+	models["pcmpestri"] = str(true, true)
+	models["pcmpestrm"] = str(true, false)
+	models["pcmpistri"] = str(false, true)
+	models["pcmpistrm"] = str(false, false)
+	crc := func(size int) model {
+		return model{run: func(fr *ssehw.Frame, _ uint8) bool {
+			r := uint64(CRC32(uint32(fr.RAX), fr.RCX, size))
+			if size == 2 || size == 1 || size == 4 || size == 8 {
+				fr.RAX = r
+			}
+			fr.Out, fr.MXCSROut = fr.Dst, fr.MXCSR
+			return false
+		}, compare: cmpRAX | cmpNoMXCSR, operand: opInt}
+	}
+	models["crc32b"] = crc(1)
+	models["crc32w"] = crc(2)
+	models["crc32d"] = crc(4)
+	models["crc32q"] = crc(8)
+}
