@@ -382,3 +382,8 @@ func init() {
 	models["crc32d"] = crc(4)
 	models["crc32q"] = crc(8)
 }
+
+func init() {
+	models["dpps"] = model{run: vvi(DpPS), compare: cmpOut, operand: opF32}
+	models["dppd"] = model{run: vvi(DpPD), compare: cmpOut, operand: opF64}
+}
