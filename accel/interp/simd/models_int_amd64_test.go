@@ -387,3 +387,18 @@ func init() {
 	models["dpps"] = model{run: vvi(DpPS), compare: cmpOut, operand: opF32}
 	models["dppd"] = model{run: vvi(DpPD), compare: cmpOut, operand: opF64}
 }
+
+func init() {
+	rcp := func(fn func(d, s *Vec)) model {
+		return model{run: func(fr *ssehw.Frame, _ uint8) bool {
+			d, s := Vec(fr.Dst), Vec(fr.Src)
+			fn(&d, &s)
+			fr.Out, fr.MXCSROut = d, fr.MXCSR
+			return false
+		}, compare: cmpOut, operand: opF32}
+	}
+	models["rcpps"] = rcp(RcpPS)
+	models["rcpss"] = rcp(RcpSS)
+	models["rsqrtps"] = rcp(RsqrtPS)
+	models["rsqrtss"] = rcp(RsqrtSS)
+}
