@@ -100,7 +100,7 @@ type (
 	}
 	// Backinged is an image with a backing file.
 	Backinged interface {
-		Backing() Image     // nil when none is open
+		Backing() Image      // nil when none is open
 		BackingFile() string // as recorded in the image, "" if none
 		BackingFormat() string
 		// SetBacking rewrites the backing file name and format in the
