@@ -283,7 +283,7 @@ func shiftRightJam128(hi, lo uint64, n uint) (uint64, uint64) {
 func (c *Context) roundPack(sign bool, exp int32, hi, lo uint64, prec uint) Float80 {
 	mant, e, ovf := c.round(sign, exp, hi, lo, prec, 1-Bias, Bias, true)
 	if ovf {
-		if overflowToInf(c.RC, sign) {
+		if overflowToInf(c.RC, sign) || !c.masked(Overflow) {
 			return infinity(sign)
 		}
 		return pack(sign, expMax-1, ^uint64(0)<<(64-prec))
@@ -306,11 +306,22 @@ func (c *Context) round(sign bool, exp int32, hi, lo uint64, prec uint, emin, em
 	tiny := false
 	before := c.Status
 	if exp < emin {
-		if rebias && !c.masked(Underflow) {
+		tinyAfter := tinyAfterRounding(c.RC, sign, exp, hi, lo, prec, emin)
+		switch {
+		case rebias && !c.masked(Underflow) && !tinyAfter:
+			// Rounds up to the smallest normal: no underflow.
+			hi, lo = shiftRightJam128(hi, lo, uint(emin-exp))
+			exp = emin
+		case rebias && !c.masked(Underflow) && exp+24576 >= emin:
 			exp += 24576
 			c.Status |= Underflow
-		} else {
-			tiny = tinyAfterRounding(c.RC, sign, exp, hi, lo, prec, emin)
+		case rebias && !c.masked(Underflow):
+			// Too small even for the re-biased form (FSCALE): a
+			// zero, reported as an inexact underflow.
+			c.Status |= Underflow | Inexact
+			return 0, emin, false
+		default:
+			tiny = tinyAfter
 			if tiny && !c.masked(Underflow) {
 				// Memory destination: nothing is stored and only
 				// the flag is reported.
@@ -355,8 +366,16 @@ func (c *Context) round(sign bool, exp int32, hi, lo uint64, prec uint, emin, em
 				c.Status = c.Status&^(Inexact|C1) | before&(Inexact|C1)
 				return 0, 0, false
 			}
+		}
+		switch {
+		case rebias && !c.masked(Overflow) && exp-24576 <= emax:
 			exp -= 24576
-		} else {
+		case rebias && !c.masked(Overflow):
+			// Too large even for the re-biased form (FSCALE):
+			// infinity whatever the rounding mode.
+			c.Status |= Overflow | Inexact | C1
+			return 0, 0, true
+		default:
 			c.Status |= Overflow | Inexact
 			c.Status &^= C1
 			if overflowToInf(c.RC, sign) {

@@ -1,0 +1,100 @@
+package softfloat
+
+import (
+	"testing"
+
+	"gemu/accel/interp/softfloat/internal/x87hw"
+)
+
+func st(fr *x87hw.Frame, i int) Float80 { b := fr.ST(i); return FromBytes(b[:]) }
+
+func TestX87Rem(t *testing.T) {
+	r := newRand(t)
+	for _, op := range []struct {
+		name    string
+		hw      func(*x87hw.Frame)
+		nearest bool
+	}{{"fprem", x87hw.Fprem, false}, {"fprem1", x87hw.Fprem1, true}} {
+		ml := mismatchLog{t: t, fam: op.name}
+		for i := 0; i < *x87Cases; i++ {
+			a, b := randFloat80(r), randFloat80(r)
+			if r.IntN(2) == 0 { // exponent differences around 0..70
+				b.SignExp = b.SignExp&signBit | uint16(int(a.Exp())-r.IntN(72)+2)&expMax
+			}
+			fcw := randFCW(r)
+			var fr x87hw.Frame
+			fr.FCW = fcw
+			put80(&fr.A, a)
+			put80(&fr.B, b)
+			op.hw(&fr)
+			c := NewContext(fcw)
+			got, cc := c.Rem(a, b, op.nearest)
+			if c.Status&PreComputation&^c.Mask != 0 {
+				got = a
+			}
+			want := st(&fr, 0)
+			gotFSW := uint16(c.Status)&uint16(AllExceptions) | cc
+			wantFSW := fr.FSW & fswCompare
+			if got != want || gotFSW != wantFSW {
+				ml.add("fcw %04x %v, %v: got %v fsw %04x, want %v fsw %04x", fcw, a, b, got, gotFSW, want, wantFSW)
+			}
+		}
+		ml.done(*x87Cases)
+	}
+}
+
+func TestX87Scale(t *testing.T) {
+	r := newRand(t)
+	ml := mismatchLog{t: t, fam: "fscale"}
+	for i := 0; i < *x87Cases; i++ {
+		a, b := randFloat80(r), randFloat80(r)
+		if r.IntN(2) == 0 {
+			b = FromInt64(int64(r.IntN(40000) - 20000))
+			if r.IntN(2) == 0 {
+				b.Mant |= r.Uint64() >> 50
+			}
+		}
+		fcw := randFCW(r)
+		var fr x87hw.Frame
+		fr.FCW = fcw
+		put80(&fr.A, a)
+		put80(&fr.B, b)
+		x87hw.Fscale(&fr)
+		c := NewContext(fcw)
+		got := c.Scale(a, b)
+		if c.Status&PreComputation&^c.Mask != 0 {
+			got = a
+		}
+		want := st(&fr, 0)
+		if got != want || uint16(c.Status)&fswCompare != fr.FSW&fswCompare {
+			ml.add("fcw %04x %v, %v: got %v fsw %04x, want %v fsw %04x", fcw, a, b, got, uint16(c.Status), want, fr.FSW&fswCompare)
+		}
+	}
+	ml.done(*x87Cases)
+}
+
+func TestX87Xtract(t *testing.T) {
+	r := newRand(t)
+	ml := mismatchLog{t: t, fam: "fxtract"}
+	for i := 0; i < *x87Cases; i++ {
+		a := randFloat80(r)
+		fcw := randFCW(r)
+		var fr x87hw.Frame
+		fr.FCW = fcw
+		put80(&fr.A, a)
+		x87hw.Fxtract(&fr)
+		c := NewContext(fcw)
+		e, s := c.Xtract(a)
+		if c.Status&PreComputation&^c.Mask != 0 {
+			// nothing is pushed: ST(0) keeps the operand
+			if got := st(&fr, 0); got != a {
+				ml.add("fcw %04x %v: unmasked exception, but ST(0) became %v", fcw, a, got)
+			}
+			continue
+		}
+		if s != st(&fr, 0) || e != st(&fr, 1) || uint16(c.Status)&fswCompare != fr.FSW&fswCompare {
+			ml.add("fcw %04x %v: got %v, %v fsw %04x, want %v, %v fsw %04x", fcw, a, s, e, uint16(c.Status), st(&fr, 0), st(&fr, 1), fr.FSW&fswCompare)
+		}
+	}
+	ml.done(*x87Cases)
+}
