@@ -98,3 +98,61 @@ func TestX87Xtract(t *testing.T) {
 	}
 	ml.done(*x87Cases)
 }
+
+func TestX87BCD(t *testing.T) {
+	r := newRand(t)
+	ml := mismatchLog{t: t, fam: "fbld"}
+	ml2 := mismatchLog{t: t, fam: "fbstp"}
+	for i := 0; i < *x87Cases; i++ {
+		var b [10]byte
+		for j := 0; j < 9; j++ {
+			if r.IntN(8) == 0 {
+				b[j] = byte(r.IntN(256)) // invalid nibbles too
+			} else {
+				b[j] = byte(r.IntN(10)<<4 | r.IntN(10))
+			}
+			if r.IntN(3) == 0 {
+				b[j] = 0
+			}
+		}
+		b[9] = byte(r.IntN(2)) << 7
+		if r.IntN(8) == 0 {
+			b[9] |= byte(r.IntN(128))
+		}
+		fcw := randFCW(r)
+		var fr x87hw.Frame
+		fr.FCW = fcw
+		copy(fr.Mem[:], b[:])
+		x87hw.Fbld(&fr)
+		c := NewContext(fcw)
+		got := FromBCD(b)
+		if want := st(&fr, 0); got != want || fr.FSW&fswCompare != 0 {
+			ml.add("% x: got %v, want %v fsw %04x", b, got, want, fr.FSW&fswCompare)
+		}
+
+		a := randFloat80(r)
+		switch r.IntN(3) {
+		case 0:
+			a = FromInt64(r.Int64N(2000000000000000000) - 1000000000000000000)
+		case 1:
+			a.SignExp = a.SignExp&signBit | uint16(Bias+r.IntN(64))
+			a.Mant |= jBit
+		}
+		fr = x87hw.Frame{FCW: fcw}
+		put80(&fr.A, a)
+		for j := range fr.Mem {
+			fr.Mem[j] = 0x5a
+		}
+		x87hw.Fbstp(&fr)
+		c = NewContext(fcw)
+		gotB := c.ToBCD(a)
+		if c.Status&Invalid&^c.Mask != 0 {
+			copy(gotB[:], []byte{0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a, 0x5a})
+		}
+		if [10]byte(fr.Mem[:10]) != gotB || uint16(c.Status)&fswCompare != fr.FSW&fswCompare {
+			ml2.add("fcw %04x %v: got % x fsw %04x, want % x fsw %04x", fcw, a, gotB, uint16(c.Status), fr.Mem[:10], fr.FSW&fswCompare)
+		}
+	}
+	ml.done(*x87Cases)
+	ml2.done(*x87Cases)
+}
