@@ -31,8 +31,8 @@ func main() {
 		os.Exit(1)
 	}
 	if !*run {
-		for fl, k := range m.Kernels {
-			fmt.Printf("kernel %-12s %s\n", fl, filepath.Join(*dir, k.Vmlinuz))
+		for _, fl := range assets.Flavors {
+			fmt.Printf("kernel %-12s %s\n", fl, filepath.Join(*dir, m.Kernels[fl].Vmlinuz))
 		}
 		fmt.Printf("initramfs           %s\n", filepath.Join(*dir, m.Initramfs))
 		return

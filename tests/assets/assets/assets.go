@@ -9,6 +9,8 @@ package assets
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,7 +40,10 @@ type Manifest struct {
 	Kernels   map[string]KernelInfo `json:"kernels"`
 	Busybox   string                `json:"busybox"`
 	Initramfs string                `json:"initramfs"`
-	Packages  map[string]string     `json:"packages"` // package -> version
+	// InitramfsSum identifies the /init and layout the initramfs was built
+	// with; a cache with another one gets a new initramfs.
+	InitramfsSum string            `json:"initramfs_sum"`
+	Packages     map[string]string `json:"packages"` // package -> version
 }
 
 // KernelInfo is one fetched kernel.
@@ -152,7 +157,10 @@ func Busybox() (string, error) {
 // writes the manifest. Progress goes to log.
 func Fetch(dir string, log io.Writer) (*Manifest, error) {
 	if m, err := ReadManifest(dir); err == nil {
-		return m, nil
+		if m.InitramfsSum == initramfsSum() {
+			return m, nil
+		}
+		return m, buildInitramfs(dir, m, log)
 	}
 	if err := os.MkdirAll(filepath.Join(dir, "debs"), 0o755); err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
@@ -193,24 +201,36 @@ func Fetch(dir string, log io.Writer) (*Manifest, error) {
 		return nil, fmt.Errorf("assets: busybox-static lacks bin/busybox: %w", err)
 	}
 
+	if err := buildInitramfs(dir, m, log); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// initramfsSum identifies what BuildInitramfs puts in the cache's initramfs.
+func initramfsSum() string {
+	h := sha256.Sum256([]byte("newc+gzip v1\n" + initScript))
+	return hex.EncodeToString(h[:8])
+}
+
+// buildInitramfs (re)builds the cache's initramfs and writes the manifest.
+func buildInitramfs(dir string, m *Manifest, log io.Writer) error {
 	m.Initramfs = "initramfs.cpio.gz"
 	fmt.Fprintf(log, "assets: building %s\n", m.Initramfs)
 	if err := writeFileAtomic(filepath.Join(dir, m.Initramfs), func(w io.Writer) error {
 		return BuildInitramfs(w, InitramfsConfig{Busybox: filepath.Join(dir, m.Busybox), Compress: true})
 	}); err != nil {
-		return nil, err
+		return err
 	}
+	m.InitramfsSum = initramfsSum()
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, manifestName), func(w io.Writer) error {
+	return writeFileAtomic(filepath.Join(dir, manifestName), func(w io.Writer) error {
 		_, err := w.Write(append(b, '\n'))
 		return err
-	}); err != nil {
-		return nil, err
-	}
-	return m, nil
+	})
 }
 
 // writeFileAtomic writes a file through a temporary name and renames it.

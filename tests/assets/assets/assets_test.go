@@ -3,6 +3,7 @@ package assets
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/base64"
 	"errors"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -247,5 +249,43 @@ func TestManifest(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, manifestName), []byte(`{`), 0o644)
 	if _, err := Kernel(Cloud); err == nil || errors.Is(err, ErrNotFetched) {
 		t.Errorf("corrupt manifest: %v", err)
+	}
+}
+
+// TestInitramfsBootsOnQEMU boots the cached cloud kernel with the cached
+// initramfs under QEMU and checks the markers and the commands' output.
+func TestInitramfsBootsOnQEMU(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots a kernel under QEMU")
+	}
+	qemu, err := exec.LookPath("qemu-system-x86_64")
+	if err != nil {
+		t.Skip("qemu-system-x86_64 not installed")
+	}
+	k, err := Kernel(Cloud)
+	if errors.Is(err, ErrNotFetched) {
+		t.Skipf("assets not fetched (make assets): %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := Initramfs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmdline := "console=ttyS0 quiet panic=-1 cryptomgr.notests " + Cmdline(`echo "one two  three"`, "cat /proc/cmdline | wc -l; exit 7")
+	cmd := exec.CommandContext(ctx, qemu, "-M", "pc", "-accel", "tcg", "-m", "256", "-nodefaults", "-display", "none",
+		"-serial", "stdio", "-monitor", "none", "-no-reboot", "-kernel", k, "-initrd", rd, "-append", cmdline)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("qemu: %v\n%s", err, out)
+	}
+	s := strings.ReplaceAll(string(out), "\r\n", "\n")
+	want := MarkerInit + "\n" + MarkerBegin + " 1\none two  three\n" + MarkerEnd + " 1 status=0\n" +
+		MarkerBegin + " 2\n1\n" + MarkerEnd + " 2 status=7\n" + MarkerDone + "\n"
+	if !strings.Contains(s, want) {
+		t.Errorf("console output lacks\n%s\ngot:\n%s", want, s)
 	}
 }
