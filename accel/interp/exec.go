@@ -1,0 +1,432 @@
+package interp
+
+import (
+	"sync/atomic"
+)
+
+// Decoded-block cache and the execution loop.
+//
+// A block is a run of pre-decoded instructions starting at one RIP, ending
+// at a branch or other control transfer, at a page boundary or after
+// maxBlock instructions. Blocks are keyed by the guest-physical address of
+// their first byte (plus RIP, CS base and decode mode, because decoding
+// bakes in absolute targets). Each vCPU keeps its own blocks; a per-page
+// generation counter shared by the VM invalidates them when the page is
+// written. A direct-mapped jump cache indexed by linear address finds the
+// block for a RIP without a map lookup, and each block caches its last two
+// successors, so a loop runs from block to block without any lookup.
+
+const (
+	maxBlock   = 64
+	jcBits     = 12
+	jcSize     = 1 << jcBits
+	blockLinks = 2
+)
+
+type blockLink struct {
+	b   *block
+	ip  uint64
+	ctx uint64
+}
+
+type block struct {
+	insts  []inst
+	ip     uint64 // RIP of the first instruction
+	lin    uint64 // linear address of the first instruction
+	pa     uint64 // physical address of the first byte
+	endIP  uint64 // RIP after the last instruction
+	mode   uint8
+	cached bool // false: decoded from MMIO; used once
+	gen    uint32
+	genp   *atomic.Uint32
+	gen2   uint32 // second page of an instruction crossing a page
+	genp2  *atomic.Uint32
+	page   int // page index of pa (for self-modifying-code detection)
+	page2  int
+	links  [blockLinks]blockLink
+	nextL  uint8
+}
+
+// valid reports whether none of the block's pages has been written since
+// it was decoded.
+func (b *block) valid() bool {
+	if b.genp.Load() != b.gen {
+		return false
+	}
+	return b.genp2 == nil || b.genp2.Load() == b.gen2
+}
+
+type jcEntry struct {
+	lin uint64
+	mmu int
+	b   *block
+}
+
+// blockCache is one vCPU's decoded code.
+type blockCache struct {
+	jc     [jcSize]jcEntry
+	byPA   map[uint64][]*block
+	count  int
+	insts  []inst // arena the blocks' instructions are carved from
+	decBuf [32]byte
+}
+
+func (c *CPU) flushJumpCache() {
+	c.ctx++
+	for i := range c.bc.jc {
+		c.bc.jc[i].b = nil
+	}
+}
+
+// dropBlocks forgets every decoded block (the cache grew too large).
+func (c *CPU) dropBlocks() {
+	c.flushJumpCache()
+	c.bc.byPA = make(map[uint64][]*block)
+	c.bc.count = 0
+	c.bc.insts = nil
+}
+
+const maxCachedBlocks = 1 << 17
+
+func jcIndex(lin uint64) uint64 { return (lin ^ lin>>jcBits) & (jcSize - 1) }
+
+// findBlock returns the block for the current RIP. prev is the block that
+// just ran (for its successor links), or nil.
+func (c *CPU) findBlock(prev *block) *block {
+	ip := c.rip
+	if prev != nil {
+		for i := range prev.links {
+			l := &prev.links[i]
+			if l.ip == ip && l.ctx == c.ctx && l.b != nil && l.b.valid() {
+				return l.b
+			}
+		}
+	}
+	lin := c.sbase[segCS] + ip
+	if c.mode != mode64 {
+		lin &= 0xffffffff
+	}
+	e := &c.bc.jc[jcIndex(lin)]
+	b := e.b
+	if b == nil || e.lin != lin || e.mmu != c.tlb.mmu || b.ip != ip || b.mode != c.mode || !b.valid() {
+		b = c.lookupBlock(lin, ip)
+		if b.cached {
+			e.lin, e.mmu, e.b = lin, c.tlb.mmu, b
+		}
+	}
+	if prev != nil && b.cached {
+		l := &prev.links[prev.nextL%blockLinks]
+		prev.nextL++
+		l.b, l.ip, l.ctx = b, ip, c.ctx
+	}
+	return b
+}
+
+// fetchCheck raises #GP(0) if ip is outside the code segment.
+func (c *CPU) fetchCheck(ip uint64) {
+	if c.mode == mode64 {
+		if !canonical(ip) {
+			c.raiseCode(excGP, 0)
+		}
+		return
+	}
+	if ip > uint64(c.seg[segCS].Limit) {
+		c.raiseCode(excGP, 0)
+	}
+}
+
+// lookupBlock finds or decodes the block at lin (RIP ip).
+func (c *CPU) lookupBlock(lin, ip uint64) *block {
+	c.fetchCheck(ip)
+	pa := c.translate(lin, accExec, c.tlb.mmu)
+	for _, b := range c.bc.byPA[pa] {
+		if b.ip == ip && b.lin == lin && b.mode == c.mode && b.valid() {
+			return b
+		}
+	}
+	return c.buildBlock(lin, ip, pa)
+}
+
+// buildBlock decodes a new block.
+func (c *CPU) buildBlock(lin, ip, pa uint64) *block {
+	vm := c.vm
+	b := &block{ip: ip, lin: lin, pa: pa, mode: c.mode}
+	r := vm.physRange(pa)
+	var src []byte
+	if r != nil && !c.apicHit(pa) {
+		idx := r.page0 + int((pa-r.start)>>12)
+		c.markCode(idx, pa&^0xfff)
+		b.page, b.page2 = idx, -1
+		b.genp = &vm.codeGen[idx]
+		b.gen = b.genp.Load()
+		b.cached = true
+		off := pa - r.start
+		end := (off | 0xfff) + 1
+		src = r.host[off:end]
+	} else {
+		// Code outside RAM (MMIO): decode one instruction from bytes read
+		// through the bus, and do not keep it.
+		b.page, b.page2 = -1, -1
+		var tmp [maxInstLen]byte
+		for i := range tmp {
+			if (pa+uint64(i))&0xfff == 0 && i > 0 {
+				break
+			}
+			tmp[i] = byte(c.physRead(pa+uint64(i), 1))
+		}
+		n := int(4096 - pa&0xfff)
+		if n > maxInstLen {
+			n = maxInstLen
+		}
+		src = tmp[:n]
+		b.genp = &vm.noGen
+	}
+	insts := c.allocInsts(maxBlock)
+	d := &c.dec
+	d.mode = c.mode
+	d.feat = c.feat
+	n := 0
+	limit := maxBlock
+	if c.singleStep() {
+		limit = 1
+	}
+	for n < limit {
+		in := &insts[n]
+		start := len(src)
+		d.buf = src
+		first := n == 0
+		crossed := false
+		d.more = func(d *decoder) bool {
+			// The instruction runs into the next page: only the block's
+			// first instruction may do that (and may fault fetching it).
+			if !first || crossed {
+				return false
+			}
+			nlin := lin + uint64(start)
+			if c.mode != mode64 {
+				nlin &= 0xffffffff
+			}
+			pa2 := c.translate(nlin, accExec, c.tlb.mmu)
+			buf := append(c.bc.decBuf[:0], d.buf...)
+			r2 := vm.physRange(pa2)
+			for i := uint64(0); len(buf) < maxInstLen; i++ {
+				if r2 != nil && !c.apicHit(pa2) {
+					buf = append(buf, r2.host[pa2-r2.start+i])
+				} else {
+					buf = append(buf, byte(c.physRead(pa2+i, 1)))
+				}
+			}
+			d.buf = buf
+			if r2 != nil && b.cached {
+				idx2 := r2.page0 + int((pa2-r2.start)>>12)
+				c.markCode(idx2, pa2&^0xfff)
+				b.page2 = idx2
+				b.genp2 = &vm.codeGen[idx2]
+				b.gen2 = b.genp2.Load()
+			} else {
+				b.cached = false
+			}
+			crossed = true
+			return true
+		}
+		st := decode(d, in, ip)
+		switch st {
+		case decShort:
+			if n == 0 {
+				// Could not even fetch the first instruction.
+				in.fn = hGP0
+				in.len = 1
+				in.ip, in.next = ip, ip+1
+			} else {
+				goto done
+			}
+		case decTooLong:
+			in.fn = hGP0
+			in.ip = ip
+			in.pfx |= pfxTerm
+		case decUD:
+			in.fn = hUD
+			in.ip = ip
+			in.pfx |= pfxTerm
+		}
+		if c.mode != mode64 {
+			// The whole instruction must lie inside CS.
+			if in.next-1 > uint64(c.seg[segCS].Limit) && st == decOK {
+				in.fn = hGP0
+				in.pfx |= pfxTerm
+			}
+			in.next &= c.ipMask()
+		}
+		n++
+		if in.pfx&pfxTerm != 0 || crossed {
+			break
+		}
+		src = src[in.len:]
+		ip = in.next
+		if len(src) == 0 {
+			break
+		}
+	}
+done:
+	d.more = nil
+	d.buf = nil
+	b.insts = insts[:n:n]
+	b.endIP = b.insts[n-1].next
+	c.bc.insts = c.bc.insts[n:]
+	if b.cached {
+		if c.bc.count >= maxCachedBlocks {
+			c.dropBlocks()
+		}
+		c.bc.byPA[pa] = append(c.bc.byPA[pa], b)
+		c.bc.count++
+	}
+	return b
+}
+
+// allocInsts returns room for n instructions from the arena.
+func (c *CPU) allocInsts(n int) []inst {
+	if len(c.bc.insts) < n {
+		c.bc.insts = make([]inst, 16384)
+	}
+	return c.bc.insts[:n:n]
+}
+
+// markCode records that page idx (physical address pa) holds decoded code.
+func (c *CPU) markCode(idx int, pa uint64) {
+	vm := c.vm
+	if vm.isCode(idx) {
+		return
+	}
+	vm.setCode(idx)
+	c.flushWritesTo(pa)
+	vm.wflushGen.Add(1)
+	c.wflushSeen = vm.wflushGen.Load()
+}
+
+// invalidateCode drops the decoded code of page idx after a write to it.
+func (c *CPU) invalidateCode(idx int, pa uint64) {
+	vm := c.vm
+	vm.clearCode(idx)
+	vm.codeGen[idx].Add(1)
+	if c.curBlock != nil && (c.curBlock.page == idx || c.curBlock.page2 == idx) {
+		c.smcStop = true
+	}
+}
+
+// singleStep reports whether blocks must hold one instruction (TF, an
+// interrupt shadow, or instruction breakpoints).
+func (c *CPU) singleStep() bool {
+	return c.flags&flagTF != 0 || c.shadow || c.bpActive
+}
+
+// hUD raises #UD.
+func hUD(c *CPU, in *inst) bool {
+	c.vm.logUD(c, in)
+	c.raise(excUD)
+	return true
+}
+
+// hGP0 raises #GP(0).
+func hGP0(c *CPU, in *inst) bool {
+	c.raiseCode(excGP, 0)
+	return true
+}
+
+// execBlocks runs blocks until an event is pending or the instruction
+// budget is spent. A fault unwinds here; it is recorded in c.pend for the
+// caller to deliver.
+func (c *CPU) execBlocks(stopAt uint64) {
+	var b *block
+	var i int
+	defer func() {
+		if r := recover(); r != nil {
+			f, ok := r.(*fault)
+			if !ok {
+				panic(r)
+			}
+			c.curBlock = nil
+			if b != nil {
+				c.icount += uint64(i)
+				if !f.trap {
+					c.rip = b.insts[i].ip
+				} else {
+					c.icount++
+				}
+			}
+			c.smcStop = false
+			c.pend = *f
+			c.hasPend = true
+		}
+	}()
+	ev := &c.v.events
+	var prev *block
+	for c.icount < stopAt && ev.Load() == 0 {
+		if c.wflushSeen != c.vm.wflushGen.Load() {
+			c.wflushSeen = c.vm.wflushGen.Load()
+			c.flushWrites()
+		}
+		if c.irqCheck() {
+			return
+		}
+		b = nil
+		i = 0
+		nb := c.findBlock(prev)
+		b = nb
+		c.curBlock = b
+		if c.singleStep() {
+			c.stepOne(b)
+			prev = nil
+			c.curBlock = nil
+			continue
+		}
+		insts := b.insts
+		for i = 0; i < len(insts); i++ {
+			in := &insts[i]
+			if in.fn(c, in) {
+				i++
+				goto ended
+			}
+		}
+		c.rip = b.endIP
+	ended:
+		c.icount += uint64(i)
+		if c.smcStop {
+			c.smcStop = false
+			prev = nil
+		} else {
+			prev = b
+		}
+		c.curBlock = nil
+	}
+}
+
+// stepOne executes the first instruction of b alone, with the debug checks
+// (instruction breakpoints before, single-step trap after).
+func (c *CPU) stepOne(b *block) {
+	in := &b.insts[0]
+	if c.bpActive && c.flags&flagRF == 0 {
+		if hit := c.execBreakpoints(in.ip); hit != 0 {
+			c.dr6 = c.dr6&^0xf | hit
+			c.flt = fault{vector: excDB}
+			panic(&c.flt)
+		}
+	}
+	tf := c.flags&flagTF != 0
+	shadow := c.shadow
+	c.shadow = false
+	if !in.fn(c, in) {
+		c.rip = in.next
+	}
+	c.icount++
+	c.flags &^= flagRF
+	if shadow {
+		// The shadow covers one instruction; STI or MOV SS right after
+		// does not extend it.
+		c.shadow = false
+	}
+	if tf {
+		c.dr6 |= 1 << 14 // BS
+		c.flt = fault{vector: excDB, trap: true}
+		panic(&c.flt)
+	}
+}

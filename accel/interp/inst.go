@@ -1,0 +1,63 @@
+package interp
+
+// handler executes one decoded instruction. It returns true when the block
+// must end after it (a branch, a mode change, a write into the page being
+// executed); faults unwind by panicking with *fault (see except.go).
+type handler func(c *CPU, in *inst) bool
+
+// Prefix and form bits of inst.pfx.
+const (
+	pfxLock   = 1 << iota
+	pfxRep    // F3
+	pfxRepne  // F2
+	pfx66     // operand-size prefix present
+	pfxRex    // any REX prefix present
+	pfxMem    // the ModRM operand is memory
+	pfxRipRel // memory operand is RIP-relative (disp already absolute)
+	pfxSegOvr // explicit segment override
+	pfxImm    // source operand is the immediate (shared handlers)
+	pfxTerm   // ends a block
+	pfxHigh8  // a byte register operand is AH, CH, DH or BH
+	pfxRel    // relative branch: imm2 holds the displacement, imm the target
+)
+
+// inst is one pre-decoded instruction: the handler and every operand
+// resolved, so that executing it touches no decoder state.
+type inst struct {
+	fn    handler
+	imm   uint64 // immediate, sign- or zero-extended as the instruction defines; branch target for relative branches
+	disp  uint64 // displacement, sign-extended; absolute for RIP-relative operands
+	imm2  uint64 // second immediate: ENTER's nesting level, a far pointer's selector
+	ip    uint64 // RIP of the instruction
+	next  uint64 // RIP of the following instruction
+	mask  uint64 // operand-size mask
+	keep  uint64 // bits of a destination register a write preserves
+	amask uint64 // address-size mask
+	op    uint16 // opcode: map<<8 | opcode byte (maps: 0 one-byte, 1 0F, 2 0F38, 3 0F3A)
+	pfx   uint16
+	r1    uint8 // destination register (or the only register operand)
+	r2    uint8 // source register (register-register forms)
+	base  uint8 // memory operand: base register or zeroReg
+	index uint8 // memory operand: index register or zeroReg
+	scale uint8 // memory operand: shift count 0..3
+	seg   uint8 // memory operand's segment
+	size  uint8 // operand size in bytes
+	asize uint8 // address size in bytes
+	len   uint8 // instruction length in bytes
+	sub   uint8 // ModRM.reg of group opcodes, condition code, operation index
+	modrm uint8
+	sse   uint8 // mandatory prefix: 0 none, 1 66, 2 F3, 3 F2
+}
+
+func (in *inst) mem() bool { return in.pfx&pfxMem != 0 }
+
+// ea computes the memory operand's offset within its segment.
+func (c *CPU) ea(in *inst) uint64 {
+	return (c.R[in.base] + c.R[in.index]<<in.scale + in.disp) & in.amask
+}
+
+// wr writes v to register r with the instruction's operand size (not for
+// high-byte registers).
+func (c *CPU) wr(in *inst, r uint8, v uint64) {
+	c.R[r] = c.R[r]&in.keep | v&in.mask
+}
