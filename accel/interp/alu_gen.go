@@ -330,7 +330,6 @@ func hCmpMI(c *CPU, in *inst) bool {
 }
 
 var (
-
 	aluRR = [8]handler{hAddRR, hOrRR, hAdcRR, hSbbRR, hAndRR, hSubRR, hXorRR, hCmpRR}
 
 	aluRM = [8]handler{hAddRM, hOrRM, hAdcRM, hSbbRM, hAndRM, hSubRM, hXorRM, hCmpRM}
@@ -340,5 +339,4 @@ var (
 	aluRI = [8]handler{hAddRI, hOrRI, hAdcRI, hSbbRI, hAndRI, hSubRI, hXorRI, hCmpRI}
 
 	aluMI = [8]handler{hAddMI, hOrMI, hAdcMI, hSbbMI, hAndMI, hSubMI, hXorMI, hCmpMI}
-
 )

@@ -132,29 +132,29 @@ type CPU struct {
 	fr    uint64
 	flags uint64
 
-	seg          [6]segCache
-	sbase        [6]uint64 // linear bases used by address generation (0 for ES/CS/SS/DS in 64-bit mode)
-	ldtr, tr     segCache
-	gdtr, idtr   accel.DTable
-	cr0, cr2     uint64
-	cr3, cr4     uint64
-	efer         uint64
-	xcr0         uint64
-	dr           [4]uint64
-	dr6, dr7     uint64
-	cpl          uint8
-	mode         uint8 // decode mode of CS
-	pdpte        [4]uint64
-	tpr          uint8 // CR8 without a LocalAPIC
-	apicBase     uint64
-	halted       bool
-	shadow       bool // interrupt shadow after STI, MOV SS, POP SS
-	nmiBlocked   bool // between NMI delivery and the next IRET
-	msr          msrState
-	fpu          fpuState
-	tsc          tscState
-	smcStop      bool // a write hit the page of the running block
-	mpState      uint32
+	seg        [6]segCache
+	sbase      [6]uint64 // linear bases used by address generation (0 for ES/CS/SS/DS in 64-bit mode)
+	ldtr, tr   segCache
+	gdtr, idtr accel.DTable
+	cr0, cr2   uint64
+	cr3, cr4   uint64
+	efer       uint64
+	xcr0       uint64
+	dr         [4]uint64
+	dr6, dr7   uint64
+	cpl        uint8
+	mode       uint8 // decode mode of CS
+	pdpte      [4]uint64
+	tpr        uint8 // CR8 without a LocalAPIC
+	apicBase   uint64
+	halted     bool
+	shadow     bool // interrupt shadow after STI, MOV SS, POP SS
+	nmiBlocked bool // between NMI delivery and the next IRET
+	msr        msrState
+	fpu        fpuState
+	tsc        tscState
+	smcStop    bool // a write hit the page of the running block
+	mpState    uint32
 
 	// Memory access caches; see mem.go.
 	tlb tlbSet
@@ -230,7 +230,7 @@ func (c *CPU) stackMask() uint64 {
 	return 0xffff
 }
 
-func (c *CPU) longMode() bool { return c.efer&eferLMA != 0 }
+func (c *CPU) longMode() bool  { return c.efer&eferLMA != 0 }
 func (c *CPU) protected() bool { return c.cr0&cr0PE != 0 }
 func (c *CPU) v86() bool       { return c.flags&flagVM != 0 }
 func (c *CPU) iopl() uint8     { return uint8(c.flags>>12) & 3 }

@@ -61,12 +61,12 @@ var implemented = map[string]uint64{
 	"pni": featSSE3, "ssse3": featSSSE3, "sse4.1": featSSE41, "sse4.2": featSSE42,
 	"cx16": featCX16, "x2apic": featX2APIC, "movbe": featMOVBE, "popcnt": featPOPCNT,
 	"tsc-deadline": featTSCDeadline, "xsave": featXSAVE, "rdrand": featRDRAND, "hypervisor": 0,
-	"pcid": featPCID,
+	"pcid":     featPCID,
 	"fsgsbase": featFSGSBASE, "smep": featSMEP, "smap": featSMAP, "erms": 0, "rdseed": featRDSEED,
 	"adx": featADX, "clflushopt": featCLFLUSHOPT, "clwb": 0, "umip": featUMIP, "rdpid": featRDPID,
 	"fsrm": 0, "tsc-adjust": featTSCAdjust,
 	"xsaveopt": featXSAVEOPT,
-	"syscall": featSYSCALL, "nx": featNX, "pdpe1gb": featPDPE1GB, "rdtscp": featRDTSCP, "lm": featLM,
+	"syscall":  featSYSCALL, "nx": featNX, "pdpe1gb": featPDPE1GB, "rdtscp": featRDTSCP, "lm": featLM,
 	"lahf-lm": 0, "abm": featLZCNT, "3dnowprefetch": 0, "invtsc": 0, "cmp-legacy": 0,
 }
 

@@ -83,4 +83,3 @@ func decodeSSEMap(d *decoder, m int, b uint8) {
 func decodeSSE(d *decoder, b uint8)   { decodeSSEMap(d, 1, b) }
 func decodeSSE38(d *decoder, b uint8) { decodeSSEMap(d, 2, b) }
 func decodeSSE3A(d *decoder, b uint8) { decodeSSEMap(d, 3, b) }
-

@@ -71,7 +71,7 @@ const (
 	evException = iota // fault or trap raised by an instruction
 	evExtInt           // external interrupt (from the APIC)
 	evNMI
-	evTrap             // trap raised by an instruction (single step)
+	evTrap    // trap raised by an instruction (single step)
 	evSoftInt // INT n
 	evSoftExc // INT3, INTO: software exceptions (DPL checked)
 	evICEBP   // INT1

@@ -133,7 +133,7 @@ func (m *tmachine) setup64() accel.CPUState {
 		0x00cf9b000000ffff, // 0x18 32-bit code DPL0
 		0x00affb000000ffff, // 0x20 64-bit code DPL3
 		0x00cff3000000ffff, // 0x28 data DPL3
-		0, 0, // 0x30 TSS (16 bytes)
+		0, 0,               // 0x30 TSS (16 bytes)
 		0x00009b000000ffff, // 0x40 16-bit code
 		0x000093000000ffff, // 0x48 16-bit data
 	}

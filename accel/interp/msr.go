@@ -45,19 +45,19 @@ const (
 
 // msrState holds the MSRs that are plain storage.
 type msrState struct {
-	star, lstar, cstar, fmask           uint64
-	kernelGSBase                        uint64
-	tscAux                              uint64
+	star, lstar, cstar, fmask            uint64
+	kernelGSBase                         uint64
+	tscAux                               uint64
 	sysenterCS, sysenterESP, sysenterEIP uint64
-	pat                                 uint64
-	mtrrDefType                         uint64
-	mtrrFixed                           [11]uint64
-	mtrrVar                             [2 * mtrrVarCount]uint64
-	miscEnable                          uint64
-	mcgStatus, mcgCtl                   uint64
-	mcBank                              [4 * mcBanks]uint64
-	debugCtl                            uint64
-	tscAdjust                           uint64
+	pat                                  uint64
+	mtrrDefType                          uint64
+	mtrrFixed                            [11]uint64
+	mtrrVar                              [2 * mtrrVarCount]uint64
+	miscEnable                           uint64
+	mcgStatus, mcgCtl                    uint64
+	mcBank                               [4 * mcBanks]uint64
+	debugCtl                             uint64
+	tscAdjust                            uint64
 }
 
 func (m *msrState) reset() {
