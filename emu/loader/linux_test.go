@@ -251,3 +251,33 @@ func TestVidMode(t *testing.T) {
 		}
 	}
 }
+
+func TestLinuxWithRAMAbove4G(t *testing.T) {
+	ram, err := mem.New(5<<30, mem.PCLayout(5<<30, 3<<30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ram.Close()
+	reserved := []E820Entry{{0xfeffc000, 0x4000, E820Reserved}}
+	initrd := pattern(3<<20+5, 1)
+	b, err := Linux(ram, LinuxConfig{Kernel: img("k", fakeBzImage(defaultBz())), Initrd: &Image{"rd", bytes.NewReader(initrd), int64(len(initrd))},
+		E820: PCMemoryMap(ram, reserved)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, _ := b.Region("initrd")
+	// initrd_addr_max (0x7fffffff, as in Debian's kernels) is below the
+	// top of low RAM (3 GiB).
+	if want := mem.GPA((2<<30 - len(initrd)) &^ 0xfff); rd.Start != want {
+		t.Errorf("initrd at %v, want %#x: as high as initrd_addr_max allows", rd, want)
+	}
+	zp := readGuest(t, ram, bootParamsAddr, bpSize)
+	n := int(zp[bpE820Entries])
+	last := zp[bpE820Table+20*(n-1):]
+	if le.Uint64(last) != 1<<32 || le.Uint64(last[8:]) != 2<<30 || le.Uint32(last[16:]) != uint32(E820RAM) {
+		t.Errorf("last e820 entry %x, want RAM from 4 GiB", last[:20])
+	}
+	if got := le.Uint32(zp[bpAltMemK:]); got != (3<<30-1<<20)>>10 {
+		t.Errorf("alt_mem_k %d", got)
+	}
+}
