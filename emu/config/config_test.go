@@ -79,20 +79,48 @@ func TestParse(t *testing.T) {
 		{"m fraction", "-m 1.5G", func(c *Config) { c.RAMSize = 3 << 29 }},
 		{"m zero is default", "-m 0", func(c *Config) {}},
 		{"m last wins", "-m 64 -m 256M", func(c *Config) { c.RAMSize = 256 << 20 }},
-		{"smp cpus", "-smp 4", func(c *Config) { c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 1, Dies: 1, Clusters: 1, Cores: 4, Threads: 1} }},
-		{"smp full", "-smp 4,sockets=1,cores=2,threads=2", func(c *Config) { c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 1, Dies: 1, Clusters: 1, Cores: 2, Threads: 2} }},
-		{"smp sockets derive cores", "-smp 4,sockets=2", func(c *Config) { c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 2, Dies: 1, Clusters: 1, Cores: 2, Threads: 1} }},
-		{"smp threads derive cores", "-smp 4,threads=2", func(c *Config) { c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 1, Dies: 1, Clusters: 1, Cores: 2, Threads: 2} }},
-		{"smp cores derive sockets", "-smp 8,cores=2", func(c *Config) { c.SMP = SMP{CPUs: 8, MaxCPUs: 8, Sockets: 4, Dies: 1, Clusters: 1, Cores: 2, Threads: 1} }},
-		{"smp no cpus", "-smp sockets=2,cores=3", func(c *Config) { c.SMP = SMP{CPUs: 6, MaxCPUs: 6, Sockets: 2, Dies: 1, Clusters: 1, Cores: 3, Threads: 1} }},
-		{"smp maxcpus", "-smp 8,maxcpus=16", func(c *Config) { c.SMP = SMP{CPUs: 8, MaxCPUs: 16, Sockets: 1, Dies: 1, Clusters: 1, Cores: 16, Threads: 1} }},
-		{"smp maxcpus only", "-smp maxcpus=8,sockets=2", func(c *Config) { c.SMP = SMP{CPUs: 8, MaxCPUs: 8, Sockets: 2, Dies: 1, Clusters: 1, Cores: 4, Threads: 1} }},
-		{"smp dies", "-smp 4,dies=2", func(c *Config) { c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 1, Dies: 2, Clusters: 1, Cores: 2, Threads: 1} }},
-		{"smp threads derived last", "-smp 6,sockets=2,cores=3", func(c *Config) { c.SMP = SMP{CPUs: 6, MaxCPUs: 6, Sockets: 2, Dies: 1, Clusters: 1, Cores: 3, Threads: 1} }},
-		{"smp only threads", "-smp threads=2", func(c *Config) { c.SMP = SMP{CPUs: 2, MaxCPUs: 2, Sockets: 1, Dies: 1, Clusters: 1, Cores: 1, Threads: 2} }},
-		{"smp merged", "-smp 4 -smp sockets=2", func(c *Config) { c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 2, Dies: 1, Clusters: 1, Cores: 2, Threads: 1} }},
-		{"smp 255", "-smp 255", func(c *Config) { c.SMP = SMP{CPUs: 255, MaxCPUs: 255, Sockets: 1, Dies: 1, Clusters: 1, Cores: 255, Threads: 1} }},
-		{"smp clusters=1", "-smp 2,clusters=1", func(c *Config) { c.SMP = SMP{CPUs: 2, MaxCPUs: 2, Sockets: 1, Dies: 1, Clusters: 1, Cores: 2, Threads: 1} }},
+		{"smp cpus", "-smp 4", func(c *Config) {
+			c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 1, Dies: 1, Clusters: 1, Cores: 4, Threads: 1}
+		}},
+		{"smp full", "-smp 4,sockets=1,cores=2,threads=2", func(c *Config) {
+			c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 1, Dies: 1, Clusters: 1, Cores: 2, Threads: 2}
+		}},
+		{"smp sockets derive cores", "-smp 4,sockets=2", func(c *Config) {
+			c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 2, Dies: 1, Clusters: 1, Cores: 2, Threads: 1}
+		}},
+		{"smp threads derive cores", "-smp 4,threads=2", func(c *Config) {
+			c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 1, Dies: 1, Clusters: 1, Cores: 2, Threads: 2}
+		}},
+		{"smp cores derive sockets", "-smp 8,cores=2", func(c *Config) {
+			c.SMP = SMP{CPUs: 8, MaxCPUs: 8, Sockets: 4, Dies: 1, Clusters: 1, Cores: 2, Threads: 1}
+		}},
+		{"smp no cpus", "-smp sockets=2,cores=3", func(c *Config) {
+			c.SMP = SMP{CPUs: 6, MaxCPUs: 6, Sockets: 2, Dies: 1, Clusters: 1, Cores: 3, Threads: 1}
+		}},
+		{"smp maxcpus", "-smp 8,maxcpus=16", func(c *Config) {
+			c.SMP = SMP{CPUs: 8, MaxCPUs: 16, Sockets: 1, Dies: 1, Clusters: 1, Cores: 16, Threads: 1}
+		}},
+		{"smp maxcpus only", "-smp maxcpus=8,sockets=2", func(c *Config) {
+			c.SMP = SMP{CPUs: 8, MaxCPUs: 8, Sockets: 2, Dies: 1, Clusters: 1, Cores: 4, Threads: 1}
+		}},
+		{"smp dies", "-smp 4,dies=2", func(c *Config) {
+			c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 1, Dies: 2, Clusters: 1, Cores: 2, Threads: 1}
+		}},
+		{"smp threads derived last", "-smp 6,sockets=2,cores=3", func(c *Config) {
+			c.SMP = SMP{CPUs: 6, MaxCPUs: 6, Sockets: 2, Dies: 1, Clusters: 1, Cores: 3, Threads: 1}
+		}},
+		{"smp only threads", "-smp threads=2", func(c *Config) {
+			c.SMP = SMP{CPUs: 2, MaxCPUs: 2, Sockets: 1, Dies: 1, Clusters: 1, Cores: 1, Threads: 2}
+		}},
+		{"smp merged", "-smp 4 -smp sockets=2", func(c *Config) {
+			c.SMP = SMP{CPUs: 4, MaxCPUs: 4, Sockets: 2, Dies: 1, Clusters: 1, Cores: 2, Threads: 1}
+		}},
+		{"smp 255", "-smp 255", func(c *Config) {
+			c.SMP = SMP{CPUs: 255, MaxCPUs: 255, Sockets: 1, Dies: 1, Clusters: 1, Cores: 255, Threads: 1}
+		}},
+		{"smp clusters=1", "-smp 2,clusters=1", func(c *Config) {
+			c.SMP = SMP{CPUs: 2, MaxCPUs: 2, Sockets: 1, Dies: 1, Clusters: 1, Cores: 2, Threads: 1}
+		}},
 		{"kernel initrd append", "-kernel bz -initrd rd.img -append console=ttyS0", func(c *Config) {
 			c.Kernel, c.Initrd, c.Append = "bz", "rd.img", "console=ttyS0"
 		}},
