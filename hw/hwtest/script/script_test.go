@@ -158,3 +158,36 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestCompileROM(t *testing.T) {
+	s, err := Parse([]byte("outb 0x80 0x12\ninb 0x80\n> 0x12\nirq?\ninw 0x80\n> 0x0012\ntick 1ms\ninb 0x80\n> 0x00\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rom, reads, err := compileROM(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rom) != romSize || !bytes.Equal(rom[resetJump:resetJump+5], []byte{0xea, 0, 0, 0, 0xf0}) {
+		t.Fatal("no reset vector jump")
+	}
+	want := []byte{0xba, 0x80, 0x00, 0xb0, 0x12, 0xee, 0xba, 0x80, 0x00, 0xec, 0xe6, 0xe9,
+		0xba, 0x80, 0x00, 0xed, 0xe6, 0xe9, 0x88, 0xe0, 0xe6, 0xe9, 0xb0, 0x00, 0xe6, 0xf4}
+	if !bytes.Equal(rom[:len(want)], want) {
+		t.Fatalf("code % x\nwant % x", rom[:len(want)], want)
+	}
+	if len(reads) != 2 || reads[0].line != 2 || reads[1].size != 2 {
+		t.Fatalf("reads %+v (the read after tick must not be compiled)", reads)
+	}
+}
+
+// TestCompareQEMU runs the runner's own I/O against QEMU's port 0x80 and
+// the debug console: an end-to-end check of the harness.
+func TestCompareQEMU(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "s.txt")
+	if err := os.WriteFile(p, []byte("inb 0xe9\n> 0xe9\noutb 0x70 0x0f\noutb 0x71 0x5a\noutb 0x70 0x0f\ninb 0x71\n> 0x5a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	CompareQEMU(t, p)
+}
