@@ -51,11 +51,12 @@ func (s *Slot) Contains(a GPA) bool { return a >= s.GPA && a < s.End() }
 // Guest is the guest's physical memory. Its layout is fixed once the machine
 // is built; the bytes behind it are shared with the accelerator.
 type Guest struct {
-	slots    []*Slot // sorted by GPA
-	dirty    Bitmap  // one bit per page of every slot, in slot order
-	pages    int
-	ramSize  uint64
-	backings []backing
+	slots     []*Slot // sorted by GPA
+	dirty     Bitmap  // one bit per page of every slot, in slot order
+	pages     int
+	ramSize   uint64
+	backings  []backing
+	writeHook func(page int) // set before any vCPU or device runs
 }
 
 type backing struct {
@@ -284,8 +285,18 @@ func (g *Guest) markDirty(s *Slot, a GPA, n int) {
 	last := s.firstPage + int((uint64(a-s.GPA)+uint64(n)-1)/PageSize)
 	for p := first; p <= last; p++ {
 		g.dirty.Set(p)
+		if g.writeHook != nil {
+			g.writeHook(p)
+		}
 	}
 }
+
+// SetWriteHook registers f to be called with the dirty-bitmap index of every
+// page written through Guest (WriteAt, ViewForWrite, LoadROM, MarkDirty):
+// an accelerator that caches decoded guest code (the interpreter) drops its
+// translations of rewritten pages. f must be cheap and safe to call from any
+// goroutine. Call it before any device or vCPU runs.
+func (g *Guest) SetWriteHook(f func(page int)) { g.writeHook = f }
 
 // ReadAt implements io.ReaderAt with off as a guest-physical address. It may
 // span slots; a gap is an error.
