@@ -25,7 +25,7 @@ func decode0F(d *decoder, b uint8) {
 		d.byteRegs(false)
 		in.fn = hSetcc
 		return
-	case b >= 0xc8: // BSWAP
+	case b >= 0xc8 && b <= 0xcf: // BSWAP
 		in.r1 = b&7 | (d.rex&1)<<3
 		in.fn = hBswap
 		return

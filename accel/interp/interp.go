@@ -120,7 +120,17 @@ func NewVM(ram *mem.Guest, io accel.IO, o accel.VMOptions) (*VM, error) {
 	vm.rng = mrand.NewChaCha8(seed)
 	vm.dirty = mem.NewBitmap(ram.Pages())
 	vm.refreshMemory()
+	ram.SetWriteHook(vm.pageWritten)
 	return vm, nil
+}
+
+// pageWritten is called for every page written through mem.Guest (DMA,
+// loaders): decoded code from that page is dropped.
+func (vm *VM) pageWritten(idx int) {
+	if idx < len(vm.codeGen) && vm.isCode(idx) {
+		vm.clearCode(idx)
+		vm.codeGen[idx].Add(1)
+	}
 }
 
 // refreshMemory rebuilds the physical map after the machine changed the
