@@ -339,3 +339,30 @@ var (
 	_ block.Infoer      = (*Image)(nil)
 	_ block.Amender     = (*Image)(nil)
 )
+
+// MakeEmpty drops every cluster of the active state, so that the whole
+// image reads from its backing file again (commit does this).
+func (img *Image) MakeEmpty() error {
+	img.mu.Lock()
+	defer img.mu.Unlock()
+	if err := img.checkWrite(0, 0); err != nil {
+		return err
+	}
+	img.modified = true
+	for l1i, le := range img.l1 {
+		if le&offsetMask == 0 {
+			continue
+		}
+		t, err := img.l2ForWrite(uint64(l1i))
+		if err != nil {
+			return err
+		}
+		for j := uint64(0); j < img.l2n; j++ {
+			if e, bm := img.entry(t, j); e != 0 || bm != 0 {
+				img.releaseEntry(e)
+				img.setEntry(t, j, 0, 0)
+			}
+		}
+	}
+	return img.flushMeta()
+}
