@@ -168,7 +168,10 @@ func (u *UART) Reset() {
 }
 
 func (u *UART) resetLocked() {
-	u.ier, u.fcr, u.lcr, u.mcr, u.scr = 0, 0, 0, 0, 0
+	u.ier, u.fcr, u.lcr, u.scr = 0, 0, 0, 0
+	// The data sheet resets MCR to 0; QEMU sets OUT2, so guests that never
+	// set it still get interrupts there. We follow QEMU (and gate on OUT2).
+	u.mcr = mcrOUT2
 	u.lsr = lsrTHRE | lsrTEMT
 	u.msr = externalInputs
 	u.div = DefaultDivisor

@@ -121,7 +121,7 @@ func TestReset(t *testing.T) {
 	r.outs(regLCR, 3)
 	r.u.Receive([]byte("abc"))
 	r.u.Reset()
-	want := map[uint64]uint8{regIER: 0, regIIR: iirNoInt, regLCR: 0, regMCR: 0, regLSR: lsrTHRE | lsrTEMT, regMSR: externalInputs, regSCR: 0}
+	want := map[uint64]uint8{regIER: 0, regIIR: iirNoInt, regLCR: 0, regMCR: mcrOUT2, regLSR: lsrTHRE | lsrTEMT, regMSR: externalInputs, regSCR: 0}
 	for reg, w := range want {
 		if got := r.in(reg); got != w {
 			t.Errorf("after reset register %d = %#x, want %#x", reg, got, w)
@@ -153,7 +153,6 @@ func TestTransmitImmediate(t *testing.T) {
 
 func TestTHREInterrupt(t *testing.T) {
 	r := newRig(t)
-	r.out(regMCR, mcrOUT2)
 	if r.iid() != iirNoInt || r.line.High() {
 		t.Fatal("interrupt pending before any is enabled")
 	}
@@ -189,6 +188,7 @@ func TestTHREInterrupt(t *testing.T) {
 
 func TestOUT2Gating(t *testing.T) {
 	r := newRig(t)
+	r.out(regMCR, 0)
 	r.out(regIER, ierETBEI)
 	if r.line.High() {
 		t.Fatal("IRQ high without OUT2")
