@@ -1,0 +1,254 @@
+package machine
+
+import (
+	"fmt"
+	"time"
+
+	"gemu/accel"
+	"gemu/accel/kvm"
+	"gemu/emu/config"
+	"gemu/emu/loader"
+	"gemu/hw/char/debugcon"
+	"gemu/hw/char/serial"
+	"gemu/hw/input/i8042"
+	"gemu/hw/mem"
+	"gemu/hw/misc/debugexit"
+	"gemu/hw/misc/port92"
+	"gemu/hw/timer/mc146818"
+)
+
+// pc is QEMU's "pc" machine: an i440FX-era PC with ISA devices.
+type pc struct {
+	rtc      *mc146818.RTC
+	firmware bool // a BIOS image is mapped (no -kernel)
+}
+
+func (p *pc) name() string { return "pc" }
+
+// lowMemLimit is the RAM an i440FX PC keeps below 4 GiB: all of it up to
+// 3.5 GiB, otherwise 3 GiB with the rest moved above 4 GiB (QEMU's
+// gigabyte-aligned split).
+func pcLowMem(size uint64) uint64 {
+	if size >= 0xe0000000 {
+		return 0xc0000000
+	}
+	return size
+}
+
+func (p *pc) layout(size uint64) []mem.Range { return mem.PCLayout(size, pcLowMem(size)) }
+
+func (p *pc) irqChip(m *Machine) accel.IRQChipMode {
+	if m.accel.Name() == "kvm" {
+		return m.cfg.IRQChip
+	}
+	return accel.IRQChipUser
+}
+
+// build creates the board's fixed devices, the ones the command line asks
+// for, and maps the firmware.
+func (p *pc) build(m *Machine) error {
+	if m.accel.Name() == "kvm" && m.cfg.IRQChip != accel.IRQChipKernel {
+		return fmt.Errorf("-machine kernel-irqchip=%v: only the in-kernel irqchip (kernel-irqchip=on) is supported under KVM by this build", m.cfg.IRQChip)
+	}
+	if m.accel.Name() != "kvm" {
+		return fmt.Errorf("machine pc: accelerator %s has no interrupt controllers in this build", m.accel.Name())
+	}
+
+	// Serial ports from -serial, COM1 first.
+	for i, id := range m.cfg.Serials {
+		port, ok := serial.COM(i)
+		if !ok {
+			return fmt.Errorf("-serial: at most 4 serial ports, not %d", len(m.cfg.Serials))
+		}
+		if err := p.addSerial(m, id, port, fmt.Sprintf("serial%d", i)); err != nil {
+			return err
+		}
+	}
+	nextCOM := len(m.cfg.Serials)
+	for i := range m.cfg.Devices {
+		d := &m.cfg.Devices[i]
+		if err := p.addDevice(m, d, &nextCOM); err != nil {
+			return fmt.Errorf("-device %s: %w", d.Arg, err)
+		}
+	}
+
+	p92, err := port92.New(port92.Config{Reset: func() { m.RequestReset("port 0x92") }})
+	if err != nil {
+		return err
+	}
+	if err := m.io.Map(p92.Region()); err != nil {
+		return err
+	}
+	m.addDevice(p92)
+
+	kbd, err := i8042.New(i8042.Config{
+		KbdIRQ: m.isaIRQ(1),
+		AuxIRQ: m.isaIRQ(12),
+		Reset:  func() { m.RequestReset("keyboard controller") },
+		Logger: m.log.With("dev", "i8042"),
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range kbd.Regions() {
+		if err := m.io.Map(r); err != nil {
+			return err
+		}
+	}
+	m.addDevice(kbd)
+
+	rtc, err := mc146818.New(mc146818.Config{IRQ: m.isaIRQ(8), Clock: m.clock, Base: time.Now().UTC(), Logger: m.log})
+	if err != nil {
+		return err
+	}
+	if err := m.io.Map(rtc.Region()); err != nil {
+		return err
+	}
+	m.addDevice(rtc)
+	p.rtc = rtc
+
+	if m.cfg.Kernel == "" {
+		name := m.cfg.BIOS
+		if name == "" {
+			name = loader.DefaultBIOS
+		}
+		path, err := loader.FindFirmware(name, m.cfg.FirmwareDirs)
+		if err != nil {
+			return fmt.Errorf("could not load PC BIOS '%s': %w", name, err)
+		}
+		img, f, err := loader.OpenImage(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := loader.BIOS(m.ram, img); err != nil {
+			return err
+		}
+		p.firmware = true
+	}
+	return nil
+}
+
+func (p *pc) addSerial(m *Machine, chardevID string, port serial.ISAPort, name string) error {
+	h, err := m.chars.Attach(chardevID, name)
+	if err != nil {
+		return err
+	}
+	u, err := serial.New(serial.Config{
+		IOBase:  port.IOBase,
+		IRQ:     m.isaIRQ(port.IRQ),
+		Clock:   m.clock,
+		Out:     h,
+		RxReady: h.Wake,
+		Logger:  m.log.With("dev", name),
+	})
+	if err != nil {
+		return err
+	}
+	h.SetReceiver(u)
+	if err := m.io.Map(u.Region()); err != nil {
+		return err
+	}
+	m.addDevice(u)
+	return nil
+}
+
+func (p *pc) addDevice(m *Machine, d *config.DeviceDef, nextCOM *int) error {
+	switch d.Driver {
+	case "isa-serial":
+		idx := *nextCOM
+		if v, ok := d.Uint("index"); ok {
+			idx = int(v)
+		}
+		port, ok := serial.COM(idx)
+		if !ok {
+			return fmt.Errorf("no free COM port (index %d)", idx)
+		}
+		if v, ok := d.Uint("iobase"); ok {
+			port.IOBase = uint16(v)
+		}
+		if v, ok := d.Uint("irq"); ok {
+			port.IRQ = uint32(v)
+		}
+		*nextCOM = idx + 1
+		chr, _ := d.String("chardev")
+		if chr == "" {
+			return fmt.Errorf("isa-serial needs chardev=")
+		}
+		return p.addSerial(m, chr, port, deviceName(d))
+	case "isa-debug-exit":
+		base, _ := d.Uint("iobase")
+		size, _ := d.Uint("iosize")
+		dev, err := debugexit.New(debugexit.Config{IOBase: uint16(base), IOSize: uint16(size), Exit: m.Exit})
+		if err != nil {
+			return err
+		}
+		m.addDevice(dev)
+		return m.io.Map(dev.Region())
+	case "isa-debugcon":
+		chr, _ := d.String("chardev")
+		h, err := m.chars.Attach(chr, deviceName(d))
+		if err != nil {
+			return err
+		}
+		base, _ := d.Uint("iobase")
+		dev, err := debugcon.New(debugcon.Config{IOBase: uint16(base), Out: h})
+		if err != nil {
+			return err
+		}
+		m.addDevice(dev)
+		return m.io.Map(dev.Region())
+	}
+	return fmt.Errorf("device '%s' is not supported by machine pc", d.Driver)
+}
+
+func deviceName(d *config.DeviceDef) string {
+	if d.ID != "" {
+		return d.ID
+	}
+	return d.Driver
+}
+
+// reserved are the machine's own ranges in the memory map: KVM's TSS and
+// identity-map pages, below the BIOS at the top of 4 GiB.
+func (p *pc) reserved(m *Machine) []loader.E820Entry {
+	if m.accel.Name() == "kvm" {
+		return []loader.E820Entry{{Addr: kvm.IdentityMapAddr, Size: 0x4000, Type: loader.E820Reserved}}
+	}
+	return nil
+}
+
+// boot loads -kernel (direct kernel boot) or starts the firmware.
+func (p *pc) boot(m *Machine) (accel.CPUState, error) {
+	if p.firmware {
+		return accel.ResetState(0), nil
+	}
+	img, f, err := loader.OpenImage(m.cfg.Kernel)
+	if err != nil {
+		return accel.CPUState{}, err
+	}
+	defer f.Close()
+	kc := loader.KernelConfig{Kernel: img, Cmdline: m.cfg.Append, E820: loader.PCMemoryMap(m.ram, p.reserved(m))}
+	if m.cfg.Initrd != "" {
+		specs, err := loader.ParseModuleList(m.cfg.Initrd)
+		if err != nil {
+			return accel.CPUState{}, err
+		}
+		for _, s := range specs {
+			mi, mf, err := loader.OpenImage(s.Path)
+			if err != nil {
+				return accel.CPUState{}, err
+			}
+			defer mf.Close()
+			kc.Initrd = append(kc.Initrd, loader.Module{Image: mi, Cmdline: s.Cmdline})
+		}
+	}
+	b, err := loader.Kernel(m.ram, kc)
+	if err != nil {
+		return accel.CPUState{}, err
+	}
+	if _, err := loader.MPTable(m.ram, loader.MPConfig{CPUs: max(m.cfg.SMP.CPUs, 1), E820: kc.E820}); err != nil {
+		return accel.CPUState{}, err
+	}
+	return b.CPU, nil
+}
