@@ -112,6 +112,32 @@ func (c *Context) trigArg(x Float80) (res Float80, c2, done bool) {
 	return x, false, false
 }
 
+// tinyTrig reports an operand below 2^-68 in magnitude, for which the
+// processor returns sin = tan = x and cos = 1 (with PE, and UE for a
+// denormal) without rounding the missing terms in.
+func (c *Context) tinyTrig(x Float80) bool {
+	if x.IsZero() {
+		return false
+	}
+	_, e, _ := unpack(x)
+	if e >= -68 {
+		return false
+	}
+	c.Status |= Inexact
+	if x.Exp() == 0 && x.Mant&jBit == 0 {
+		c.Status |= Underflow
+	}
+	return true
+}
+
+// tinyResult is x as tinyTrig returns it: a pseudo-denormal normalised.
+func tinyResult(x Float80) Float80 {
+	if x.Classify() == ClassPseudoDenormal {
+		x.SignExp++
+	}
+	return x
+}
+
 // sinCos returns sin and cos of a finite in-range x in working precision.
 func sinCos(x Float80) (s, co xf) {
 	if x.IsZero() {
@@ -145,6 +171,9 @@ func (c *Context) Sin(x Float80) (Float80, bool) {
 	if x.IsZero() {
 		return x, false
 	}
+	if c.tinyTrig(x) {
+		return tinyResult(x), false
+	}
 	s, _ := sinCos(x)
 	return c.xfRound(s), false
 }
@@ -153,6 +182,10 @@ func (c *Context) Sin(x Float80) (Float80, bool) {
 func (c *Context) Cos(x Float80) (Float80, bool) {
 	if r, c2, done := c.trigArg(x); done {
 		return r, c2
+	}
+	if c.tinyTrig(x) {
+		c.Status &^= Underflow
+		return One, false
 	}
 	_, co := sinCos(x)
 	return c.xfRound(co), false
@@ -164,10 +197,13 @@ func (c *Context) SinCos(x Float80) (sin, cos Float80, c2 bool) {
 	if r, c2, done := c.trigArg(x); done {
 		return r, r, c2
 	}
-	s, co := sinCos(x)
 	if x.IsZero() {
-		return x, c.xfRound(co), false
+		return x, One, false
 	}
+	if c.tinyTrig(x) {
+		return tinyResult(x), One, false
+	}
+	s, co := sinCos(x)
 	return c.xfRound(s), c.xfRound(co), false
 }
 
@@ -180,6 +216,9 @@ func (c *Context) Tan(x Float80) (tan, push Float80, c2 bool) {
 	}
 	if x.IsZero() {
 		return x, One, false
+	}
+	if c.tinyTrig(x) {
+		return tinyResult(x), One, false
 	}
 	s, co := sinCos(x)
 	return c.xfRound(xdiv(s, co)), One, false
@@ -337,10 +376,9 @@ func (c *Context) YL2X(y, x Float80) Float80 {
 		if cy == ClassZero {
 			return c.invalid()
 		}
-		if (isDenormalClass(cy)) && c.denormal() {
-			return y
+		if cy != ClassInf {
+			c.Status |= ZeroDivide // reported instead of a denormal y
 		}
-		c.Status |= ZeroDivide
 		return infinity(!y.Sign())
 	}
 	if (isDenormalClass(cy) || isDenormalClass(cx)) && c.denormal() {
@@ -370,12 +408,23 @@ func (c *Context) YL2X(y, x Float80) Float80 {
 
 // YL2XP1 is FYL2XP1: y * log2(x + 1), for |x| < 1 - sqrt(2)/2.
 func (c *Context) YL2XP1(y, x Float80) Float80 {
-	cy, cx, r, done := c.operands2(y, x)
+	cy, cx, r, done := c.screen2(y, x)
 	if done {
 		return r
 	}
+	if cx == ClassInf && x.Sign() {
+		return c.invalid()
+	}
+	if (isDenormalClass(cy) || isDenormalClass(cx)) && c.denormal() {
+		return y
+	}
 	switch {
-	case cx == ClassInf || (cy == ClassInf && cx == ClassZero):
+	case cx == ClassInf && !x.Sign():
+		if cy == ClassZero {
+			return c.invalid()
+		}
+		return infinity(y.Sign())
+	case cy == ClassInf && cx == ClassZero:
 		return c.invalid()
 	case cy == ClassInf:
 		return infinity(y.Sign() != x.Sign())

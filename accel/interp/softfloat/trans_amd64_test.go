@@ -161,7 +161,7 @@ func TestX87Transcendental(t *testing.T) {
 			if op.positiveOnly && r.IntN(8) != 0 {
 				x = x.Abs()
 			}
-			if op.name == "fyl2xp1" && x.Classify() == ClassNormal && x.Exp() >= Bias-1 && !x.Sign() {
+			if op.name == "fyl2xp1" && x.Classify() == ClassNormal && (x.Exp() > Bias-2 || x.Exp() == Bias-2 && x.Mant >= 0x95f619980c4336f7) {
 				continue // undefined outside |x| < 1 - sqrt(2)/2
 			}
 			fcw := maskedFCW(r)

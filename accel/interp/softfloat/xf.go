@@ -95,11 +95,15 @@ func xmul(a, b xf) xf {
 	lo, c = bits.Add64(lo, h3, 0)
 	hi, _ = bits.Add64(hi, 0, c)
 	e := a.exp + b.exp
+	var sticky uint64
+	if a.lo|b.lo != 0 {
+		sticky = 1 // low partial products dropped
+	}
 	if hi&(1<<63) != 0 {
-		return xf{a.neg != b.neg, e + 1, hi, lo}
+		return xf{a.neg != b.neg, e + 1, hi, lo | sticky}
 	}
 	hi, lo = shl128(hi, lo, 1)
-	return xf{a.neg != b.neg, e, hi, lo}
+	return xf{a.neg != b.neg, e, hi, lo | sticky}
 }
 
 // xdiv divides by long division, 128 quotient bits.
@@ -128,8 +132,13 @@ func xdiv(a, b xf) xf {
 		rl <<= 1
 	}
 	// The quotient of two significands in [1,2) is in (1/2, 2): q holds
-	// it with its integer bit at bit 127.
-	return xfNorm(a.neg != b.neg, e, qh, ql)
+	// it with its integer bit at bit 127. A non-zero remainder leaves a
+	// sticky bit.
+	r := xfNorm(a.neg != b.neg, e, qh, ql)
+	if rc|rh|rl != 0 {
+		r.lo |= 1
+	}
+	return r
 }
 
 // xsqrt returns the square root of a positive value (Newton's method from
