@@ -19,7 +19,7 @@ var (
 
 // pi66 is pi rounded to 66 bits: pi = pi66 * 2^-64.
 const (
-	pi66Hi = 0x3    // bits 65-64
+	pi66Hi = 0x3 // bits 65-64
 	pi66Lo = 0x243f6a8885a308d3
 )
 
