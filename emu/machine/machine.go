@@ -115,7 +115,7 @@ type board interface {
 }
 
 // New builds the machine cfg describes. Nothing runs until Run.
-func New(cfg *config.Config, env Env) (m *Machine, err error) {
+func New(cfg *config.Config, env Env) (*Machine, error) {
 	if env.Stdin == nil {
 		env.Stdin = os.Stdin
 	}
@@ -128,7 +128,7 @@ func New(cfg *config.Config, env Env) (m *Machine, err error) {
 	if env.Logger == nil {
 		env.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	m = &Machine{
+	m := &Machine{
 		cfg:    cfg,
 		env:    env,
 		log:    env.Logger,
@@ -137,26 +137,34 @@ func New(cfg *config.Config, env Env) (m *Machine, err error) {
 		events: make(chan event, 16),
 		state:  StatePrelaunch,
 	}
-	defer func() {
-		if err != nil {
-			m.Close()
-		}
-	}()
+	if err := m.build(); err != nil {
+		m.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+func (m *Machine) build() error {
+	cfg, env := m.cfg, m.env
+	var err error
 	switch cfg.Machine.Type {
 	case "pc", "":
 		m.board = &pc{}
 	default:
-		return nil, fmt.Errorf("machine type '%s' is not supported by this build (supported: pc)", cfg.Machine.Type)
+		return fmt.Errorf("machine type '%s' is not supported by this build (supported: pc)", cfg.Machine.Type)
 	}
 	if err := m.pickAccel(); err != nil {
-		return nil, err
+		return err
 	}
 	m.clock = hw.NewHostClock()
 
-	layout := m.board.layout(cfg.RAMSize)
-	m.ram, err = mem.New(cfg.RAMSize, layout)
+	size := cfg.RAMSize
+	if size == 0 {
+		size = config.DefaultRAMSize // -m 0 means the default, as in QEMU
+	}
+	m.ram, err = mem.New(size, m.board.layout(size))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	m.closers = append(m.closers, m.ram.Close)
 
@@ -168,14 +176,10 @@ func New(cfg *config.Config, env Env) (m *Machine, err error) {
 		Logger: m.log,
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	m.closers = append(m.closers, m.chars.Close)
-
-	if err := m.board.build(m); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return m.board.build(m)
 }
 
 // pickAccel takes the first accelerator of the fallback list that works
