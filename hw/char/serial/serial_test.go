@@ -644,3 +644,20 @@ func TestScripts(t *testing.T) {
 		}
 	})
 }
+
+func BenchmarkTHRWrite(b *testing.B) {
+	u, _ := New(Config{Clock: hw.NewManualClock()})
+	u.Write(regFCR, 1, fcrFE)
+	b.ReportAllocs()
+	for b.Loop() {
+		u.Write(regTHR, 1, 'x')
+	}
+}
+
+func BenchmarkLSRRead(b *testing.B) {
+	u, _ := New(Config{Clock: hw.NewManualClock()})
+	b.ReportAllocs()
+	for b.Loop() {
+		u.Read(regLSR, 1)
+	}
+}

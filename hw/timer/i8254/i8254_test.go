@@ -497,6 +497,25 @@ func TestPort61Alone(t *testing.T) {
 	}
 }
 
+// TestOut: the pure OUT computation agrees with a running counter 2.
+func TestOut(t *testing.T) {
+	for _, mode := range []uint8{0, 1, 2, 3, 4, 5} {
+		for _, count := range []uint16{0, 1, 2, 3, 7, 100, 0x1234} {
+			r := newRig(t)
+			r.program(2, mode, count)
+			r.s61.Write(0, 1, p61Gate2)
+			start := r.clock.Now()
+			for i := 0; i < 300; i++ {
+				el := r.clock.Now() - start
+				if got, want := Out(mode, count, false, el), r.p.Channel2Out(); got != want {
+					t.Fatalf("mode %d count %d after %v: Out %v, counter %v", mode, count, el, got, want)
+				}
+				r.clock.Advance(timeOf(uint64(i%7)) + 100)
+			}
+		}
+	}
+}
+
 type fakeChannel2 struct{ gate, out bool }
 
 func (f *fakeChannel2) SetChannel2Gate(h bool) { f.gate = h }

@@ -3,6 +3,7 @@ package i8254
 import (
 	"errors"
 	"sync"
+	"time"
 
 	"gemu/hw"
 	"gemu/hw/bus"
@@ -109,4 +110,20 @@ func (s *Port61) VisitState(v *vmstate.Visitor) {
 	defer s.mu.Unlock()
 	v.Uint8("val", &s.val)
 	v.Check(s.val&^p61Writable == 0, "port 0x61 value %#x has read-only bits", s.val)
+}
+
+// Out computes a counter's OUT from the description an in-kernel PIT gives
+// of it (KVM_GET_PIT2: mode, the count as written with 0 for the full
+// count, BCD, and the time since the count was loaded or the gate last
+// rose, with the gate high since). An accelerator's Channel2 adapter uses
+// it, so port 0x61 reads the same OUT from either PIT.
+func Out(mode uint8, count uint16, bcd bool, elapsed time.Duration) bool {
+	var c counter
+	c.setMode(0, mode&7, rwWord, bcd)
+	c.load(0, count)
+	c.setGate(0, true)
+	if elapsed < 0 {
+		elapsed = 0
+	}
+	return c.out(elapsed)
 }
