@@ -29,6 +29,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"time"
 
 	"gemu/emu/config"
 )
@@ -105,6 +106,9 @@ type Env struct {
 	// OutputBuffer is the output queue per backend in bytes (0:
 	// DefaultOutputBuffer).
 	OutputBuffer int
+	// FlushTimeout bounds how long Close waits for queued output to drain
+	// (0: DefaultFlushTimeout).
+	FlushTimeout time.Duration
 }
 
 func (e *Env) fill() {
@@ -122,6 +126,9 @@ func (e *Env) fill() {
 	}
 	if e.OutputBuffer <= 0 {
 		e.OutputBuffer = DefaultOutputBuffer
+	}
+	if e.FlushTimeout <= 0 {
+		e.FlushTimeout = DefaultFlushTimeout
 	}
 }
 

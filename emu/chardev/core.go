@@ -11,9 +11,9 @@ import (
 	"gemu/emu/config"
 )
 
-// flushTimeout bounds how long Close waits for queued output to reach a
-// peer that has stopped reading.
-const flushTimeout = 2 * time.Second
+// DefaultFlushTimeout bounds how long Close waits for queued output to
+// reach a peer that has stopped reading.
+const DefaultFlushTimeout = 2 * time.Second
 
 // retryInterval is how often input is offered again to a receiver that
 // took nothing and has not called Wake, so that a frontend that forgets to
@@ -36,8 +36,9 @@ type core struct {
 	stats  Stats     // guarded by mu
 	warned bool      // guarded by mu; a sink failure was logged
 
-	bufMax  int
-	logFile *os.File // a copy of all output (logfile=), or nil
+	bufMax       int
+	flushTimeout time.Duration
+	logFile      *os.File // a copy of all output (logfile=), or nil
 	// onSinkError is called (on the writer goroutine) when writing to sink
 	// failed; it disconnects the peer. Default: stop writing to it.
 	onSinkError func(sink io.Writer, err error)
@@ -55,14 +56,15 @@ type core struct {
 // discarded) and starts its writer goroutine.
 func newCore(def config.ChardevDef, env Env, sink io.Writer) (*core, error) {
 	c := &core{
-		id:         def.ID,
-		log:        env.Logger.With("chardev", def.ID),
-		sink:       sink,
-		bufMax:     env.OutputBuffer,
-		outSig:     make(chan struct{}, 1),
-		inSig:      make(chan struct{}, 1),
-		done:       make(chan struct{}),
-		writerDone: make(chan struct{}),
+		id:           def.ID,
+		log:          env.Logger.With("chardev", def.ID),
+		sink:         sink,
+		bufMax:       env.OutputBuffer,
+		flushTimeout: env.FlushTimeout,
+		outSig:       make(chan struct{}, 1),
+		inSig:        make(chan struct{}, 1),
+		done:         make(chan struct{}),
+		writerDone:   make(chan struct{}),
 	}
 	if def.LogFile != "" {
 		flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
@@ -280,7 +282,7 @@ func (c *core) Close() error {
 		c.closed = true
 		c.mu.Unlock()
 		close(c.done)
-		t := time.NewTimer(flushTimeout)
+		t := time.NewTimer(c.flushTimeout)
 		select {
 		case <-c.writerDone:
 		case <-t.C:

@@ -126,6 +126,9 @@ func (s *socket) listen(network, addr string) error {
 			return fmt.Errorf("chardev %s: canceled while waiting for a connection", s.def.ID)
 		}
 	}
+	if first != nil {
+		s.connect(first)
+	}
 	go s.serve(first)
 	return nil
 }
@@ -142,6 +145,7 @@ func (s *socket) serve(conn net.Conn) {
 				}
 				return
 			}
+			s.connect(conn)
 		}
 		s.run(conn)
 		conn = nil
@@ -156,13 +160,13 @@ func (s *socket) dial(network, addr string) error {
 	if err != nil {
 		return fmt.Errorf("chardev %s: %w", s.def.ID, err)
 	}
+	s.connect(conn)
 	go s.run(conn)
 	return nil
 }
 
-// run serves one connection until the peer goes away or the backend
-// closes.
-func (s *socket) run(conn net.Conn) {
+// connect makes conn the peer: output goes to it from now on.
+func (s *socket) connect(conn net.Conn) {
 	if tc, ok := conn.(*net.TCPConn); ok {
 		tc.SetNoDelay(s.def.NoDelay)
 	}
@@ -175,7 +179,11 @@ func (s *socket) run(conn net.Conn) {
 	s.conn = conn
 	s.mu.Unlock()
 	s.setSink(conn)
+}
 
+// run serves the connected peer conn until it goes away or the backend
+// closes.
+func (s *socket) run(conn net.Conn) {
 	err := s.readLoop(conn)
 	if err != nil && err != io.EOF && !errors.Is(err, net.ErrClosed) && !s.isClosed() {
 		s.log.Info("connection lost", "err", err)
