@@ -60,3 +60,10 @@ func Require(t testing.TB) {
 		t.Skipf("KVM not usable: %v", reason)
 	}
 }
+
+// Usable reports why KVM cannot be used here, or nil: the same probe as
+// Require, for programs (benchmarks) rather than tests.
+func Usable() error {
+	once.Do(func() { reason = probe() })
+	return reason
+}
