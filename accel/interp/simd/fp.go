@@ -57,26 +57,41 @@ func scalar64(dst, src *Vec, mxcsr *uint32, op op64) bool {
 }
 
 func add32(a, b uint32, mx uint32) (uint32, uint32) {
+	if r, f, ok := fastBin32(a, b, opAdd, mx); ok {
+		return r, f
+	}
 	r, f := f32.add(uint64(a), uint64(b), false, mx)
 	return uint32(r), f
 }
 
 func sub32(a, b uint32, mx uint32) (uint32, uint32) {
+	if r, f, ok := fastBin32(a, b, opSub, mx); ok {
+		return r, f
+	}
 	r, f := f32.add(uint64(a), uint64(b), true, mx)
 	return uint32(r), f
 }
 
 func mul32(a, b uint32, mx uint32) (uint32, uint32) {
+	if r, f, ok := fastBin32(a, b, opMul, mx); ok {
+		return r, f
+	}
 	r, f := f32.mul(uint64(a), uint64(b), mx)
 	return uint32(r), f
 }
 
 func div32(a, b uint32, mx uint32) (uint32, uint32) {
+	if r, f, ok := fastBin32(a, b, opDiv, mx); ok {
+		return r, f
+	}
 	r, f := f32.div(uint64(a), uint64(b), mx)
 	return uint32(r), f
 }
 
 func sqrt32(_, b uint32, mx uint32) (uint32, uint32) {
+	if r, f, ok := fastSqrt32(b, mx); ok {
+		return r, f
+	}
 	r, f := f32.sqrt(uint64(b), mx)
 	return uint32(r), f
 }
@@ -91,13 +106,42 @@ func max32(a, b uint32, mx uint32) (uint32, uint32) {
 	return uint32(r), f
 }
 
-func add64(a, b uint64, mx uint32) (uint64, uint32)  { return f64.add(a, b, false, mx) }
-func sub64(a, b uint64, mx uint32) (uint64, uint32)  { return f64.add(a, b, true, mx) }
-func mul64(a, b uint64, mx uint32) (uint64, uint32)  { return f64.mul(a, b, mx) }
-func div64(a, b uint64, mx uint32) (uint64, uint32)  { return f64.div(a, b, mx) }
-func sqrt64(_, b uint64, mx uint32) (uint64, uint32) { return f64.sqrt(b, mx) }
-func min64(a, b uint64, mx uint32) (uint64, uint32)  { return f64.minMax(a, b, false, mx) }
-func max64(a, b uint64, mx uint32) (uint64, uint32)  { return f64.minMax(a, b, true, mx) }
+func add64(a, b uint64, mx uint32) (uint64, uint32) {
+	if r, f, ok := fastBin64(a, b, opAdd, mx); ok {
+		return r, f
+	}
+	return f64.add(a, b, false, mx)
+}
+
+func sub64(a, b uint64, mx uint32) (uint64, uint32) {
+	if r, f, ok := fastBin64(a, b, opSub, mx); ok {
+		return r, f
+	}
+	return f64.add(a, b, true, mx)
+}
+
+func mul64(a, b uint64, mx uint32) (uint64, uint32) {
+	if r, f, ok := fastBin64(a, b, opMul, mx); ok {
+		return r, f
+	}
+	return f64.mul(a, b, mx)
+}
+
+func div64(a, b uint64, mx uint32) (uint64, uint32) {
+	if r, f, ok := fastBin64(a, b, opDiv, mx); ok {
+		return r, f
+	}
+	return f64.div(a, b, mx)
+}
+
+func sqrt64(_, b uint64, mx uint32) (uint64, uint32) {
+	if r, f, ok := fastSqrt64(b, mx); ok {
+		return r, f
+	}
+	return f64.sqrt(b, mx)
+}
+func min64(a, b uint64, mx uint32) (uint64, uint32) { return f64.minMax(a, b, false, mx) }
+func max64(a, b uint64, mx uint32) (uint64, uint32) { return f64.minMax(a, b, true, mx) }
 
 // minMax implements MIN*/MAX*: the second operand is returned when either
 // is a NaN (IE for any NaN, quiet or not) or when they compare equal
@@ -188,52 +232,196 @@ func (f *format) cmp(a, b uint64, p uint8, mx uint32) (bool, uint32) {
 // Arithmetic instructions.
 
 // AddPS is ADDPS.
-func AddPS(dst, src *Vec, mxcsr *uint32) bool { return packed32(dst, src, mxcsr, add32) }
+func AddPS(dst, src *Vec, mxcsr *uint32) bool {
+	mx := *mxcsr
+	r0, f0 := add32(dst.U32(0), src.U32(0), mx)
+	r1, f1 := add32(dst.U32(1), src.U32(1), mx)
+	r2, f2 := add32(dst.U32(2), src.U32(2), mx)
+	r3, f3 := add32(dst.U32(3), src.U32(3), mx)
+	if fl := f0 | f1 | f2 | f3; fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU64(0, uint64(r0)|uint64(r1)<<32)
+	dst.SetU64(1, uint64(r2)|uint64(r3)<<32)
+	return false
+}
 
 // AddSS is ADDSS.
-func AddSS(dst, src *Vec, mxcsr *uint32) bool { return scalar32(dst, src, mxcsr, add32) }
+func AddSS(dst, src *Vec, mxcsr *uint32) bool {
+	r, fl := add32(dst.U32(0), src.U32(0), *mxcsr)
+	if fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU32(0, r)
+	return false
+}
 
 // AddPD is ADDPD.
-func AddPD(dst, src *Vec, mxcsr *uint32) bool { return packed64(dst, src, mxcsr, add64) }
+func AddPD(dst, src *Vec, mxcsr *uint32) bool {
+	mx := *mxcsr
+	r0, f0 := add64(dst.U64(0), src.U64(0), mx)
+	r1, f1 := add64(dst.U64(1), src.U64(1), mx)
+	if f0|f1 != 0 && commit(mxcsr, f0|f1) {
+		return true
+	}
+	dst.SetU64(0, r0)
+	dst.SetU64(1, r1)
+	return false
+}
 
 // AddSD is ADDSD.
-func AddSD(dst, src *Vec, mxcsr *uint32) bool { return scalar64(dst, src, mxcsr, add64) }
+func AddSD(dst, src *Vec, mxcsr *uint32) bool {
+	r, fl := add64(dst.U64(0), src.U64(0), *mxcsr)
+	if fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU64(0, r)
+	return false
+}
 
 // SubPS is SUBPS.
-func SubPS(dst, src *Vec, mxcsr *uint32) bool { return packed32(dst, src, mxcsr, sub32) }
+func SubPS(dst, src *Vec, mxcsr *uint32) bool {
+	mx := *mxcsr
+	r0, f0 := sub32(dst.U32(0), src.U32(0), mx)
+	r1, f1 := sub32(dst.U32(1), src.U32(1), mx)
+	r2, f2 := sub32(dst.U32(2), src.U32(2), mx)
+	r3, f3 := sub32(dst.U32(3), src.U32(3), mx)
+	if fl := f0 | f1 | f2 | f3; fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU64(0, uint64(r0)|uint64(r1)<<32)
+	dst.SetU64(1, uint64(r2)|uint64(r3)<<32)
+	return false
+}
 
 // SubSS is SUBSS.
-func SubSS(dst, src *Vec, mxcsr *uint32) bool { return scalar32(dst, src, mxcsr, sub32) }
+func SubSS(dst, src *Vec, mxcsr *uint32) bool {
+	r, fl := sub32(dst.U32(0), src.U32(0), *mxcsr)
+	if fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU32(0, r)
+	return false
+}
 
 // SubPD is SUBPD.
-func SubPD(dst, src *Vec, mxcsr *uint32) bool { return packed64(dst, src, mxcsr, sub64) }
+func SubPD(dst, src *Vec, mxcsr *uint32) bool {
+	mx := *mxcsr
+	r0, f0 := sub64(dst.U64(0), src.U64(0), mx)
+	r1, f1 := sub64(dst.U64(1), src.U64(1), mx)
+	if f0|f1 != 0 && commit(mxcsr, f0|f1) {
+		return true
+	}
+	dst.SetU64(0, r0)
+	dst.SetU64(1, r1)
+	return false
+}
 
 // SubSD is SUBSD.
-func SubSD(dst, src *Vec, mxcsr *uint32) bool { return scalar64(dst, src, mxcsr, sub64) }
+func SubSD(dst, src *Vec, mxcsr *uint32) bool {
+	r, fl := sub64(dst.U64(0), src.U64(0), *mxcsr)
+	if fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU64(0, r)
+	return false
+}
 
 // MulPS is MULPS.
-func MulPS(dst, src *Vec, mxcsr *uint32) bool { return packed32(dst, src, mxcsr, mul32) }
+func MulPS(dst, src *Vec, mxcsr *uint32) bool {
+	mx := *mxcsr
+	r0, f0 := mul32(dst.U32(0), src.U32(0), mx)
+	r1, f1 := mul32(dst.U32(1), src.U32(1), mx)
+	r2, f2 := mul32(dst.U32(2), src.U32(2), mx)
+	r3, f3 := mul32(dst.U32(3), src.U32(3), mx)
+	if fl := f0 | f1 | f2 | f3; fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU64(0, uint64(r0)|uint64(r1)<<32)
+	dst.SetU64(1, uint64(r2)|uint64(r3)<<32)
+	return false
+}
 
 // MulSS is MULSS.
-func MulSS(dst, src *Vec, mxcsr *uint32) bool { return scalar32(dst, src, mxcsr, mul32) }
+func MulSS(dst, src *Vec, mxcsr *uint32) bool {
+	r, fl := mul32(dst.U32(0), src.U32(0), *mxcsr)
+	if fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU32(0, r)
+	return false
+}
 
 // MulPD is MULPD.
-func MulPD(dst, src *Vec, mxcsr *uint32) bool { return packed64(dst, src, mxcsr, mul64) }
+func MulPD(dst, src *Vec, mxcsr *uint32) bool {
+	mx := *mxcsr
+	r0, f0 := mul64(dst.U64(0), src.U64(0), mx)
+	r1, f1 := mul64(dst.U64(1), src.U64(1), mx)
+	if f0|f1 != 0 && commit(mxcsr, f0|f1) {
+		return true
+	}
+	dst.SetU64(0, r0)
+	dst.SetU64(1, r1)
+	return false
+}
 
 // MulSD is MULSD.
-func MulSD(dst, src *Vec, mxcsr *uint32) bool { return scalar64(dst, src, mxcsr, mul64) }
+func MulSD(dst, src *Vec, mxcsr *uint32) bool {
+	r, fl := mul64(dst.U64(0), src.U64(0), *mxcsr)
+	if fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU64(0, r)
+	return false
+}
 
 // DivPS is DIVPS.
-func DivPS(dst, src *Vec, mxcsr *uint32) bool { return packed32(dst, src, mxcsr, div32) }
+func DivPS(dst, src *Vec, mxcsr *uint32) bool {
+	mx := *mxcsr
+	r0, f0 := div32(dst.U32(0), src.U32(0), mx)
+	r1, f1 := div32(dst.U32(1), src.U32(1), mx)
+	r2, f2 := div32(dst.U32(2), src.U32(2), mx)
+	r3, f3 := div32(dst.U32(3), src.U32(3), mx)
+	if fl := f0 | f1 | f2 | f3; fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU64(0, uint64(r0)|uint64(r1)<<32)
+	dst.SetU64(1, uint64(r2)|uint64(r3)<<32)
+	return false
+}
 
 // DivSS is DIVSS.
-func DivSS(dst, src *Vec, mxcsr *uint32) bool { return scalar32(dst, src, mxcsr, div32) }
+func DivSS(dst, src *Vec, mxcsr *uint32) bool {
+	r, fl := div32(dst.U32(0), src.U32(0), *mxcsr)
+	if fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU32(0, r)
+	return false
+}
 
 // DivPD is DIVPD.
-func DivPD(dst, src *Vec, mxcsr *uint32) bool { return packed64(dst, src, mxcsr, div64) }
+func DivPD(dst, src *Vec, mxcsr *uint32) bool {
+	mx := *mxcsr
+	r0, f0 := div64(dst.U64(0), src.U64(0), mx)
+	r1, f1 := div64(dst.U64(1), src.U64(1), mx)
+	if f0|f1 != 0 && commit(mxcsr, f0|f1) {
+		return true
+	}
+	dst.SetU64(0, r0)
+	dst.SetU64(1, r1)
+	return false
+}
 
 // DivSD is DIVSD.
-func DivSD(dst, src *Vec, mxcsr *uint32) bool { return scalar64(dst, src, mxcsr, div64) }
+func DivSD(dst, src *Vec, mxcsr *uint32) bool {
+	r, fl := div64(dst.U64(0), src.U64(0), *mxcsr)
+	if fl != 0 && commit(mxcsr, fl) {
+		return true
+	}
+	dst.SetU64(0, r)
+	return false
+}
 
 // SqrtPS is SQRTPS: dst = sqrt(src).
 func SqrtPS(dst, src *Vec, mxcsr *uint32) bool { return packed32(dst, src, mxcsr, sqrt32) }

@@ -94,13 +94,6 @@ func map64(d, s *Vec, n int, f func(a, b uint64) uint64) {
 	}
 }
 
-// mmx runs an XMM implementation over the low 8 bytes.
-func mmx(d, s uint64, f func(d, s *Vec, n int)) uint64 {
-	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
-	f(&dv, &sv, 8)
-	return dv.U64(0)
-}
-
 func paddb(d, s *Vec, n int) { map8(d, s, n, func(a, b uint8) uint8 { return a + b }) }
 func paddw(d, s *Vec, n int) { map16(d, s, n, func(a, b uint16) uint16 { return a + b }) }
 func paddd(d, s *Vec, n int) { map32(d, s, n, func(a, b uint32) uint32 { return a + b }) }

@@ -3,190 +3,438 @@ package simd
 // MMX forms: the same operations over 64-bit registers, by value.
 
 // PaddBMMX is PADDB on MMX registers.
-func PaddBMMX(d, s uint64) uint64 { return mmx(d, s, paddb) }
+func PaddBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	paddb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PaddWMMX is PADDW on MMX registers.
-func PaddWMMX(d, s uint64) uint64 { return mmx(d, s, paddw) }
+func PaddWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	paddw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PaddDMMX is PADDD on MMX registers.
-func PaddDMMX(d, s uint64) uint64 { return mmx(d, s, paddd) }
+func PaddDMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	paddd(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PaddQMMX is PADDQ on MMX registers.
-func PaddQMMX(d, s uint64) uint64 { return mmx(d, s, paddq) }
+func PaddQMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	paddq(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsubBMMX is PSUBB on MMX registers.
-func PsubBMMX(d, s uint64) uint64 { return mmx(d, s, psubb) }
+func PsubBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psubb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsubWMMX is PSUBW on MMX registers.
-func PsubWMMX(d, s uint64) uint64 { return mmx(d, s, psubw) }
+func PsubWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psubw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsubDMMX is PSUBD on MMX registers.
-func PsubDMMX(d, s uint64) uint64 { return mmx(d, s, psubd) }
+func PsubDMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psubd(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsubQMMX is PSUBQ on MMX registers.
-func PsubQMMX(d, s uint64) uint64 { return mmx(d, s, psubq) }
+func PsubQMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psubq(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PaddSBMMX is PADDSB on MMX registers.
-func PaddSBMMX(d, s uint64) uint64 { return mmx(d, s, paddsb) }
+func PaddSBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	paddsb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PaddSWMMX is PADDSW on MMX registers.
-func PaddSWMMX(d, s uint64) uint64 { return mmx(d, s, paddsw) }
+func PaddSWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	paddsw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PaddUSBMMX is PADDUSB on MMX registers.
-func PaddUSBMMX(d, s uint64) uint64 { return mmx(d, s, paddusb) }
+func PaddUSBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	paddusb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PaddUSWMMX is PADDUSW on MMX registers.
-func PaddUSWMMX(d, s uint64) uint64 { return mmx(d, s, paddusw) }
+func PaddUSWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	paddusw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsubSBMMX is PSUBSB on MMX registers.
-func PsubSBMMX(d, s uint64) uint64 { return mmx(d, s, psubsb) }
+func PsubSBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psubsb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsubSWMMX is PSUBSW on MMX registers.
-func PsubSWMMX(d, s uint64) uint64 { return mmx(d, s, psubsw) }
+func PsubSWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psubsw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsubUSBMMX is PSUBUSB on MMX registers.
-func PsubUSBMMX(d, s uint64) uint64 { return mmx(d, s, psubusb) }
+func PsubUSBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psubusb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsubUSWMMX is PSUBUSW on MMX registers.
-func PsubUSWMMX(d, s uint64) uint64 { return mmx(d, s, psubusw) }
+func PsubUSWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psubusw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PmulLWMMX is PMULLW on MMX registers.
-func PmulLWMMX(d, s uint64) uint64 { return mmx(d, s, pmullw) }
+func PmulLWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pmullw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PmulHWMMX is PMULHW on MMX registers.
-func PmulHWMMX(d, s uint64) uint64 { return mmx(d, s, pmulhw) }
+func PmulHWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pmulhw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PmulHUWMMX is PMULHUW on MMX registers.
-func PmulHUWMMX(d, s uint64) uint64 { return mmx(d, s, pmulhuw) }
+func PmulHUWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pmulhuw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PmulHRSWMMX is PMULHRSW on MMX registers.
-func PmulHRSWMMX(d, s uint64) uint64 { return mmx(d, s, pmulhrsw) }
+func PmulHRSWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pmulhrsw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PmulUDQMMX is PMULUDQ on MMX registers.
-func PmulUDQMMX(d, s uint64) uint64 { return mmx(d, s, pmuludq) }
+func PmulUDQMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pmuludq(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PmaddWDMMX is PMADDWD on MMX registers.
-func PmaddWDMMX(d, s uint64) uint64 { return mmx(d, s, pmaddwd) }
+func PmaddWDMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pmaddwd(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PmaddUBSWMMX is PMADDUBSW on MMX registers.
-func PmaddUBSWMMX(d, s uint64) uint64 { return mmx(d, s, pmaddubsw) }
+func PmaddUBSWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pmaddubsw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsadBWMMX is PSADBW on MMX registers.
-func PsadBWMMX(d, s uint64) uint64 { return mmx(d, s, psadbw) }
+func PsadBWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psadbw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PavgBMMX is PAVGB on MMX registers.
-func PavgBMMX(d, s uint64) uint64 { return mmx(d, s, pavgb) }
+func PavgBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pavgb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PavgWMMX is PAVGW on MMX registers.
-func PavgWMMX(d, s uint64) uint64 { return mmx(d, s, pavgw) }
+func PavgWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pavgw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PminUBMMX is PMINUB on MMX registers.
-func PminUBMMX(d, s uint64) uint64 { return mmx(d, s, pminub) }
+func PminUBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pminub(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PmaxUBMMX is PMAXUB on MMX registers.
-func PmaxUBMMX(d, s uint64) uint64 { return mmx(d, s, pmaxub) }
+func PmaxUBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pmaxub(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PminSWMMX is PMINSW on MMX registers.
-func PminSWMMX(d, s uint64) uint64 { return mmx(d, s, pminsw) }
+func PminSWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pminsw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PmaxSWMMX is PMAXSW on MMX registers.
-func PmaxSWMMX(d, s uint64) uint64 { return mmx(d, s, pmaxsw) }
+func PmaxSWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pmaxsw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PandMMX is PAND on MMX registers.
-func PandMMX(d, s uint64) uint64 { return mmx(d, s, pand) }
+func PandMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pand(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PandNMMX is PANDN on MMX registers.
-func PandNMMX(d, s uint64) uint64 { return mmx(d, s, pandn) }
+func PandNMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pandn(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PorMMX is POR on MMX registers.
-func PorMMX(d, s uint64) uint64 { return mmx(d, s, por) }
+func PorMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	por(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PxorMMX is PXOR on MMX registers.
-func PxorMMX(d, s uint64) uint64 { return mmx(d, s, pxor) }
+func PxorMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pxor(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PcmpeqBMMX is PCMPEQB on MMX registers.
-func PcmpeqBMMX(d, s uint64) uint64 { return mmx(d, s, pcmpeqb) }
+func PcmpeqBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pcmpeqb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PcmpeqWMMX is PCMPEQW on MMX registers.
-func PcmpeqWMMX(d, s uint64) uint64 { return mmx(d, s, pcmpeqw) }
+func PcmpeqWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pcmpeqw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PcmpeqDMMX is PCMPEQD on MMX registers.
-func PcmpeqDMMX(d, s uint64) uint64 { return mmx(d, s, pcmpeqd) }
+func PcmpeqDMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pcmpeqd(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PcmpgtBMMX is PCMPGTB on MMX registers.
-func PcmpgtBMMX(d, s uint64) uint64 { return mmx(d, s, pcmpgtb) }
+func PcmpgtBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pcmpgtb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PcmpgtWMMX is PCMPGTW on MMX registers.
-func PcmpgtWMMX(d, s uint64) uint64 { return mmx(d, s, pcmpgtw) }
+func PcmpgtWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pcmpgtw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PcmpgtDMMX is PCMPGTD on MMX registers.
-func PcmpgtDMMX(d, s uint64) uint64 { return mmx(d, s, pcmpgtd) }
+func PcmpgtDMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pcmpgtd(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsignBMMX is PSIGNB on MMX registers.
-func PsignBMMX(d, s uint64) uint64 { return mmx(d, s, psignb) }
+func PsignBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psignb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsignWMMX is PSIGNW on MMX registers.
-func PsignWMMX(d, s uint64) uint64 { return mmx(d, s, psignw) }
+func PsignWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psignw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsignDMMX is PSIGND on MMX registers.
-func PsignDMMX(d, s uint64) uint64 { return mmx(d, s, psignd) }
+func PsignDMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	psignd(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PabsBMMX is PABSB on MMX registers.
-func PabsBMMX(d, s uint64) uint64 { return mmx(d, s, pabsb) }
+func PabsBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pabsb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PabsWMMX is PABSW on MMX registers.
-func PabsWMMX(d, s uint64) uint64 { return mmx(d, s, pabsw) }
+func PabsWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pabsw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PabsDMMX is PABSD on MMX registers.
-func PabsDMMX(d, s uint64) uint64 { return mmx(d, s, pabsd) }
+func PabsDMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pabsd(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PacksSWBMMX is PACKSSWB on MMX registers.
-func PacksSWBMMX(d, s uint64) uint64 { return mmx(d, s, packsswb) }
+func PacksSWBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	packsswb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PacksSDWMMX is PACKSSDW on MMX registers.
-func PacksSDWMMX(d, s uint64) uint64 { return mmx(d, s, packssdw) }
+func PacksSDWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	packssdw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PackUSWBMMX is PACKUSWB on MMX registers.
-func PackUSWBMMX(d, s uint64) uint64 { return mmx(d, s, packuswb) }
+func PackUSWBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	packuswb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PunpckLBWMMX is PUNPCKLBW on MMX registers.
-func PunpckLBWMMX(d, s uint64) uint64 { return mmx(d, s, punpcklbw) }
+func PunpckLBWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	punpcklbw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PunpckLWDMMX is PUNPCKLWD on MMX registers.
-func PunpckLWDMMX(d, s uint64) uint64 { return mmx(d, s, punpcklwd) }
+func PunpckLWDMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	punpcklwd(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PunpckLDQMMX is PUNPCKLDQ on MMX registers.
-func PunpckLDQMMX(d, s uint64) uint64 { return mmx(d, s, punpckldq) }
+func PunpckLDQMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	punpckldq(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PunpckHBWMMX is PUNPCKHBW on MMX registers.
-func PunpckHBWMMX(d, s uint64) uint64 { return mmx(d, s, punpckhbw) }
+func PunpckHBWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	punpckhbw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PunpckHWDMMX is PUNPCKHWD on MMX registers.
-func PunpckHWDMMX(d, s uint64) uint64 { return mmx(d, s, punpckhwd) }
+func PunpckHWDMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	punpckhwd(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PunpckHDQMMX is PUNPCKHDQ on MMX registers.
-func PunpckHDQMMX(d, s uint64) uint64 { return mmx(d, s, punpckhdq) }
+func PunpckHDQMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	punpckhdq(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PshufBMMX is PSHUFB on MMX registers.
-func PshufBMMX(d, s uint64) uint64 { return mmx(d, s, pshufb) }
+func PshufBMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	pshufb(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PhaddWMMX is PHADDW on MMX registers.
-func PhaddWMMX(d, s uint64) uint64 { return mmx(d, s, phaddw) }
+func PhaddWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	phaddw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PhaddDMMX is PHADDD on MMX registers.
-func PhaddDMMX(d, s uint64) uint64 { return mmx(d, s, phaddd) }
+func PhaddDMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	phaddd(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PhaddSWMMX is PHADDSW on MMX registers.
-func PhaddSWMMX(d, s uint64) uint64 { return mmx(d, s, phaddsw) }
+func PhaddSWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	phaddsw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PhsubWMMX is PHSUBW on MMX registers.
-func PhsubWMMX(d, s uint64) uint64 { return mmx(d, s, phsubw) }
+func PhsubWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	phsubw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PhsubDMMX is PHSUBD on MMX registers.
-func PhsubDMMX(d, s uint64) uint64 { return mmx(d, s, phsubd) }
+func PhsubDMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	phsubd(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PhsubSWMMX is PHSUBSW on MMX registers.
-func PhsubSWMMX(d, s uint64) uint64 { return mmx(d, s, phsubsw) }
+func PhsubSWMMX(d, s uint64) uint64 {
+	dv, sv := VecFrom(d, 0), VecFrom(s, 0)
+	phsubsw(&dv, &sv, 8)
+	return dv.U64(0)
+}
 
 // PsllWMMX is PSLLW on an MMX register by a 64-bit count (register or
 // immediate).

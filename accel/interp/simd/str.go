@@ -215,9 +215,8 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // 4 or 8) of data into crc with the CRC-32C polynomial, without the
 // pre- and post-inversion of the usual checksum.
 func CRC32(crc uint32, data uint64, size int) uint32 {
-	var b [8]byte
 	for i := 0; i < size; i++ {
-		b[i] = byte(data >> (8 * i))
+		crc = castagnoli[byte(crc)^byte(data>>(8*i))] ^ crc>>8
 	}
-	return ^crc32.Update(^crc, castagnoli, b[:size])
+	return crc
 }
