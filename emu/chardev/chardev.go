@@ -111,6 +111,12 @@ type Env struct {
 	FlushTimeout time.Duration
 }
 
+// filled returns e with its defaults applied.
+func (e Env) filled() Env {
+	e.fill()
+	return e
+}
+
 func (e *Env) fill() {
 	if e.Stdin == nil {
 		e.Stdin = os.Stdin

@@ -130,3 +130,70 @@ func TestMuxDetach(t *testing.T) {
 	m.typ(t, "nobody\x01x") // still interpreted
 	waitFor(t, "exit", func() bool { return m.exits.Load() == 1 })
 }
+
+// FuzzMuxInput feeds arbitrary input, cut into arbitrary reads, to a
+// multiplexer with three frontends and compares what each frontend gets
+// with a direct reading of the Ctrl-A rules.
+func FuzzMuxInput(f *testing.F) {
+	f.Add([]byte("abc\x01\x01d\x01cxyz\x01c\x01cq\x01h\x01x\x01"), []byte{3, 1, 7})
+	f.Add([]byte("\x01\x01\x01\x01\x01c\x01"), []byte{1})
+	f.Add([]byte("plain text"), []byte{})
+	f.Fuzz(func(t *testing.T, input, cuts []byte) {
+		var exits int
+		base, err := newCore(config.ChardevDef{ID: "m"}, Env{Logger: nil, OutputBuffer: 1 << 20, FlushTimeout: 1}.filled(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer base.Close()
+		m := newMux(base, Env{Exit: func() { exits++ }})
+		defer m.close()
+		fes := []*muxFrontend{m.attach("a"), m.attach("b"), m.attach("c")}
+
+		p := input
+		for i := 0; len(p) > 0; i++ {
+			n := len(p)
+			if i < len(cuts) {
+				n = min(n, int(cuts[i])+1)
+			}
+			if got := m.Receive(p[:n]); got != n {
+				t.Fatalf("Receive took %d of %d", got, n)
+			}
+			p = p[n:]
+		}
+
+		want := make([][]byte, len(fes))
+		focus, esc, wantExits := 0, false, 0
+		for _, b := range input {
+			switch {
+			case esc:
+				esc = false
+				switch b {
+				case EscapeChar:
+					want[focus] = append(want[focus], b)
+				case 'c':
+					focus = (focus + 1) % len(fes)
+				case 'x':
+					wantExits++
+				}
+			case b == EscapeChar:
+				esc = true
+			default:
+				want[focus] = append(want[focus], b)
+			}
+		}
+		for i, fe := range fes {
+			fe.mu.Lock()
+			got := string(fe.queue)
+			fe.mu.Unlock()
+			if got != string(want[i]) {
+				t.Errorf("frontend %d got %q, want %q", i, got, want[i])
+			}
+		}
+		if exits != wantExits {
+			t.Errorf("%d exits, want %d", exits, wantExits)
+		}
+		if m.Focus() != fes[focus].name {
+			t.Errorf("focus %s, want %s", m.Focus(), fes[focus].name)
+		}
+	})
+}

@@ -51,6 +51,9 @@ type Config struct {
 
 	Display   string // "none": gemu has no graphical display
 	NoGraphic bool   // -nographic
+	// VGA is the graphics card (-vga): "std", "none" (also implied by
+	// -nodefaults, as in QEMU), or "" for the machine's default.
+	VGA string
 
 	// Chardevs lists every character backend to create: those from
 	// -chardev, then those implied by -serial, -monitor, -qmp, -debugcon

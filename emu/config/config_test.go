@@ -146,8 +146,8 @@ func TestParse(t *testing.T) {
 			c.Chardevs = []ChardevDef{monStdio}
 			c.Monitors = []MonitorDef{{Chardev: "serial0", Mode: MonitorReadline}}
 		}},
-		{"nographic nodefaults", "-nographic -nodefaults", func(c *Config) { noSerial(c); c.NoGraphic, c.NoDefaults = true, true }},
-		{"nodefaults", "-nodefaults", func(c *Config) { noSerial(c); c.NoDefaults = true }},
+		{"nographic nodefaults", "-nographic -nodefaults", func(c *Config) { noSerial(c); c.NoGraphic, c.NoDefaults, c.VGA = true, true, "none" }},
+		{"nodefaults", "-nodefaults", func(c *Config) { noSerial(c); c.NoDefaults, c.VGA = true, "none" }},
 		{"display none", "-display none", func(c *Config) {}},
 		{"serial stdio", "-serial stdio", func(c *Config) { c.Chardevs = []ChardevDef{{ID: "serial0", Backend: "stdio", Signal: true}} }},
 		{"serial none", "-serial none", noSerial},
@@ -221,7 +221,7 @@ func TestParse(t *testing.T) {
 		}},
 		{"device isa-serial explicit", "-nodefaults -device isa-serial,index=3,iobase=0x2e8,irq=3", func(c *Config) {
 			noSerial(c)
-			c.NoDefaults = true
+			c.NoDefaults, c.VGA = true, "none"
 			c.Devices = []DeviceDef{{Driver: "isa-serial", Arg: "isa-serial,index=3,iobase=0x2e8,irq=3", Props: []PropValue{
 				{Name: "index", Type: PropUint, Uint: 3, Explicit: true}, {Name: "iobase", Type: PropUint, Uint: 0x2e8, Explicit: true},
 				{Name: "irq", Type: PropUint, Uint: 3, Explicit: true}}}}
@@ -237,7 +237,7 @@ func TestParse(t *testing.T) {
 				{Name: "chardev", Type: PropChardev, Str: "debugcon", Explicit: true}, {Name: "iobase", Type: PropUint, Uint: 0xe9}}}}
 		}},
 		{"debugcon stdio", "-nodefaults -debugcon stdio", func(c *Config) {
-			c.NoDefaults = true
+			c.NoDefaults, c.VGA = true, "none"
 			c.Serials = nil
 			c.Chardevs = []ChardevDef{{ID: "debugcon", Backend: "stdio", Signal: true}}
 			c.Devices = []DeviceDef{{Driver: "isa-debugcon", Arg: "stdio", Props: []PropValue{
@@ -250,6 +250,9 @@ func TestParse(t *testing.T) {
 		{"name guest and process", "-name guest=vm1,process=gemu-vm1", func(c *Config) { c.Name, c.ProcessName = "vm1", "gemu-vm1" }},
 		{"name with escaped comma", "-name a,,b", func(c *Config) { c.Name = "a,b" }},
 		{"pidfile", "-pidfile /run/g.pid", func(c *Config) { c.PIDFile = "/run/g.pid" }},
+		{"vga none", "-vga none", func(c *Config) { c.VGA = "none" }},
+		{"vga std last wins", "-vga none -vga std", func(c *Config) { c.VGA = "std" }},
+		{"nodefaults vga std", "-nodefaults -vga std", func(c *Config) { noSerial(c); c.NoDefaults, c.VGA = true, "std" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var args []string
@@ -397,6 +400,7 @@ func TestParseErrors(t *testing.T) {
 		{"-name a,debug-threads=on", "-name a,debug-threads=on: Invalid parameter 'debug-threads'", "debug-threads"},
 		{"-name a,process=aaaaaaaaaaaaaaaaaaaa", "-name a,process=aaaaaaaaaaaaaaaaaaaa: Parameter 'process' expects a name of 1 to 15 bytes", "process"},
 		{"-pidfile \x00", "-pidfile: empty file name", ""},
+		{"-vga cirrus", "-vga cirrus: VGA type 'cirrus' is not supported (std, none)", ""},
 		{"-name \x00a\nb,c=d", `-name a\x0ab,c=d: Invalid parameter 'c'`, "c"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {

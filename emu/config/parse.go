@@ -69,6 +69,18 @@ func init() {
 			apply: func(p *parser, _, _ string) error { p.cfg.NoGraphic = true; return nil }},
 		{name: "display", arg: "none", help: "display backend: gemu has only 'none'",
 			apply: (*parser).display},
+		{name: "vga", arg: "type", help: "graphics card: std or none (default: the machine's; none with -nodefaults)",
+			apply: func(p *parser, opt, arg string) error {
+				switch arg {
+				case "std", "none":
+					p.cfg.VGA = arg
+				case "help", "?":
+					p.listing = &Listing{Text: "std                  standard VGA\nnone                 no graphics card\n"}
+				default:
+					return &OptError{Opt: opt, Arg: arg, Reason: fmt.Sprintf("VGA type '%s' is not supported (std, none)", arg)}
+				}
+				return nil
+			}},
 		{name: "serial", arg: "dev", help: "connect the next serial port (COM1-COM4) to dev: stdio, null, none, file:PATH, pipe:PATH, tcp:HOST:PORT[,server=on][,wait=off], unix:PATH[,...], mon:DEV, chardev:ID",
 			apply: (*parser).serial},
 		{name: "chardev", arg: "backend,id=id[,prop=value]", help: "create a character backend (-chardev help lists them)",
@@ -149,7 +161,7 @@ var qemuOnlyFlags = map[string]bool{
 	"drive": true, "blockdev": true, "hda": true, "hdb": true, "hdc": true, "hdd": true, "cdrom": true,
 	"fda": true, "fdb": true, "sd": true, "pflash": true, "mtdblock": true, "snapshot": true,
 	"netdev": true, "net": true, "nic": true, "object": true, "global": true, "boot": true,
-	"vga": true, "usb": true, "usbdevice": true, "rtc": true, "icount": true, "gdb": true, "s": true,
+	"usb": true, "usbdevice": true, "rtc": true, "icount": true, "gdb": true, "s": true,
 	"d": true, "D": true, "trace": true, "daemonize": true, "readconfig": true, "writeconfig": true,
 	"incoming": true, "loadvm": true, "action": true, "watchdog": true, "watchdog-action": true,
 	"numa": true, "fsdev": true, "virtfs": true, "audiodev": true, "soundhw": true, "k": true,
@@ -431,6 +443,9 @@ func (p *parser) finish() error {
 	}
 	if err := p.resolveSMP(); err != nil {
 		return err
+	}
+	if c.VGA == "" && c.NoDefaults {
+		c.VGA = "none"
 	}
 	if c.Kernel == "" {
 		if c.Initrd != "" {
