@@ -64,43 +64,26 @@ func strCompare(a, b *Vec, la, lb int, imm uint8) (res uint32, eflags uint64) {
 		ea[i] = strElem(a, i, imm)
 		eb[i] = strElem(b, i, imm)
 	}
-	// boolRes for a[i] against b[j], with the SDM's overrides for
-	// elements past either string's end.
+	// The SDM's comparison of a[i] with b[j], with its overrides for
+	// elements past either string's end (Vol. 2A, table 4-7): both
+	// invalid is true for equal each and equal ordered, only a's invalid
+	// is true for equal ordered, anything else invalid is false.
 	agg := imm >> 2 & 3
-	boolRes := func(i, j int) bool {
-		va, vb := i < la, j < lb
-		switch {
-		case va && vb:
-			switch agg {
-			case 1: // ranges: even i is a lower bound, odd i an upper one
-				if i&1 == 0 {
-					return eb[j] >= ea[i]
-				}
-				return eb[j] <= ea[i]
-			}
-			return ea[i] == eb[j]
-		case !va && !vb:
-			return agg == 2 || agg == 3
-		case !va && vb:
-			return agg == 3
-		}
-		return false
-	}
 	var r1 uint32
 	switch agg {
-	case 0: // equal any
-		for j := 0; j < n; j++ {
-			for i := 0; i < n; i++ {
-				if boolRes(i, j) {
+	case 0: // equal any: b[j] is one of a's characters
+		for j := 0; j < lb; j++ {
+			for i := 0; i < la; i++ {
+				if ea[i] == eb[j] {
 					r1 |= 1 << j
 					break
 				}
 			}
 		}
-	case 1: // ranges
-		for j := 0; j < n; j++ {
-			for i := 0; i < n; i += 2 {
-				if boolRes(i, j) && boolRes(i+1, j) {
+	case 1: // ranges: a holds (lower, upper) pairs
+		for j := 0; j < lb; j++ {
+			for i := 0; i+1 < la; i += 2 {
+				if eb[j] >= ea[i] && eb[j] <= ea[i+1] {
 					r1 |= 1 << j
 					break
 				}
@@ -108,15 +91,16 @@ func strCompare(a, b *Vec, la, lb int, imm uint8) (res uint32, eflags uint64) {
 		}
 	case 2: // equal each
 		for i := 0; i < n; i++ {
-			if boolRes(i, i) {
+			va, vb := i < la, i < lb
+			if (va && vb && ea[i] == eb[i]) || (!va && !vb) {
 				r1 |= 1 << i
 			}
 		}
 	case 3: // equal ordered: a occurs in b at j
 		for j := 0; j < n; j++ {
 			ok := true
-			for i := 0; i < n-j; i++ {
-				if !boolRes(i, j+i) {
+			for i := 0; i < n-j && i < la; i++ {
+				if j+i >= lb || ea[i] != eb[j+i] {
 					ok = false
 					break
 				}
