@@ -19,6 +19,11 @@
 // A 16550A UART (hw/char/serial) is such a receiver as it is: its
 // CanReceive, Receive, TxReady and ReceiveBreak methods match, and its
 // RxReady callback is the handle's Wake.
+//
+// Close restores the terminal that stdio put in raw mode, so the front end
+// closes every backend also when it exits on a signal. Host reads that an
+// *os.File serves (stdin, pipes) end at Close; a Stdin that is some other
+// io.Reader keeps its reading goroutine until its Read returns.
 package chardev
 
 import (

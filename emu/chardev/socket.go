@@ -58,11 +58,17 @@ type socket struct {
 	conn net.Conn // guarded by mu; the connected peer, or nil
 }
 
+// describe names the listening socket as QEMU's notices do
+// ("tcp:127.0.0.1:4444", "unix:/tmp/s"), with the port actually bound.
 func (s *socket) describe() string {
 	if s.def.Path != "" {
 		return "unix:" + s.def.Path
 	}
-	return "tcp:" + net.JoinHostPort(s.def.Host, strconv.Itoa(s.def.Port))
+	port := s.def.Port
+	if a, ok := s.ln.Addr().(*net.TCPAddr); ok {
+		port = a.Port
+	}
+	return "tcp:" + net.JoinHostPort(s.def.Host, strconv.Itoa(port))
 }
 
 func (s *socket) localAddr() net.Addr {

@@ -121,7 +121,7 @@ func TestTCPServerWait(t *testing.T) {
 		t.Fatal(res.err)
 	}
 	defer res.b.Close()
-	if !strings.Contains(stderr.String(), "waiting for connection on: disconnected:tcp:127.0.0.1:0,server=on") {
+	if !strings.Contains(stderr.String(), "waiting for connection on: disconnected:tcp:"+a.String()+",server=on") {
 		t.Errorf("stderr = %q", stderr.String())
 	}
 	h := attach(t, res.b)
