@@ -179,7 +179,15 @@ func (m *Machine) build() error {
 		return err
 	}
 	m.closers = append(m.closers, m.chars.Close)
-	return m.board.build(m)
+	if err := m.board.build(m); err != nil {
+		return err
+	}
+	// Power-on reset: devices start from their reset state (a PIT's
+	// counter 0 starts counting here).
+	for _, d := range m.devices {
+		d.Reset()
+	}
+	return nil
 }
 
 // pickAccel takes the first accelerator of the fallback list that works

@@ -106,6 +106,14 @@ func (p *pc) build(m *Machine) error {
 	}
 	m.addDevice(rtc)
 	p.rtc = rtc
+	low := pcLowMem(m.ram.RAMSize())
+	if err := rtc.FillPC(mc146818.PCConfig{
+		RAMBelow4G: low,
+		RAMAbove4G: m.ram.RAMSize() - low,
+		CPUs:       max(m.cfg.SMP.CPUs, 1),
+	}); err != nil {
+		return err
+	}
 
 	if m.cfg.Kernel == "" {
 		name := m.cfg.BIOS
