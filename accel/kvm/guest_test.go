@@ -236,15 +236,27 @@ func TestKick(t *testing.T) {
 				vc := c.(*VCPU)
 				defer vc.Close()
 				var lastRBX uint64
+				counter := func() uint64 {
+					var b [8]byte
+					m.ram.ReadAt(b[:], 0x800)
+					return binary.LittleEndian.Uint64(b[:])
+				}
 				for round := 0; round < 5; round++ {
 					done := make(chan struct{})
 					go func() {
+						defer close(done)
 						if round == 0 {
 							<-ready
 						}
-						time.Sleep(5 * time.Millisecond)
+						if tc.sel == selUserSpin {
+							// Kick only once the guest has run in this round.
+							for c0 := counter(); counter() == c0; {
+								time.Sleep(100 * time.Microsecond)
+							}
+						} else {
+							time.Sleep(2 * time.Millisecond)
+						}
 						vc.Kick()
-						close(done)
 					}()
 					exit, err := vc.Run()
 					<-done

@@ -401,7 +401,7 @@ t_triple:
 	mov eax, 0xbad
 	jmp fail
 
-# 6: spin at CPL3 with interrupts off, counting in rbx.
+# 6: spin at CPL3 with interrupts off, counting in rbx and at 0x800.
 t_user_spin:
 	lea rax, [rip + user_spin]
 	mov edx, 0x0002
@@ -411,6 +411,7 @@ user_spin:
 	mov dword ptr [rbp], 0x5555
 	xor ebx, ebx
 1:	inc rbx
+	mov [0x800], rbx
 	jmp 1b
 
 # 7: halt with interrupts off.
