@@ -4,6 +4,7 @@ import (
 	"log/slog"
 
 	"gemu/accel"
+	"gemu/accel/interp"
 	"gemu/accel/kvm"
 )
 
@@ -12,5 +13,6 @@ import (
 func Accelerators() map[string]func(*slog.Logger) accel.Accelerator {
 	return map[string]func(*slog.Logger) accel.Accelerator{
 		"kvm": func(l *slog.Logger) accel.Accelerator { return kvm.New(kvm.Options{Logger: l}) },
+		"tcg": func(*slog.Logger) accel.Accelerator { return interp.Accelerator{} },
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"gemu/hw/mem"
 	"gemu/hw/misc/debugexit"
 	"gemu/hw/misc/port92"
+	"gemu/hw/timer/i8254"
 	"gemu/hw/timer/mc146818"
 )
 
@@ -50,8 +51,10 @@ func (p *pc) build(m *Machine) error {
 	if m.accel.Name() == "kvm" && m.cfg.IRQChip != accel.IRQChipKernel {
 		return fmt.Errorf("-machine kernel-irqchip=%v: only the in-kernel irqchip (kernel-irqchip=on) is supported under KVM by this build", m.cfg.IRQChip)
 	}
-	if m.accel.Name() != "kvm" {
-		return fmt.Errorf("machine pc: accelerator %s has no interrupt controllers in this build", m.accel.Name())
+	if p.irqChip(m) == accel.IRQChipUser {
+		if err := p.buildTimers(m); err != nil {
+			return err
+		}
 	}
 
 	// Serial ports from -serial, COM1 first.
@@ -134,6 +137,28 @@ func (p *pc) build(m *Machine) error {
 		}
 		p.firmware = true
 	}
+	return nil
+}
+
+// buildTimers adds the PIT and port 0x61 that KVM's in-kernel PIT serves
+// otherwise.
+func (p *pc) buildTimers(m *Machine) error {
+	pit, err := i8254.New(i8254.Config{IRQ: m.isaIRQ(0), Clock: m.clock, Logger: m.log.With("dev", "pit")})
+	if err != nil {
+		return err
+	}
+	if err := m.io.Map(pit.Region()); err != nil {
+		return err
+	}
+	m.addDevice(pit)
+	p61, err := i8254.NewPort61(i8254.Port61Config{Timer: pit, Clock: m.clock})
+	if err != nil {
+		return err
+	}
+	if err := m.io.Map(p61.Region()); err != nil {
+		return err
+	}
+	m.addDevice(p61)
 	return nil
 }
 
