@@ -267,3 +267,12 @@ func fileKey(st os.FileInfo) any {
 	}
 	return st.Name()
 }
+
+// MapExtent describes the image's allocation (formats without a map
+// report everything as data).
+func (n *Node) MapExtent(off, l int64) (Extent, error) {
+	if m, ok := n.Image.(Mapper); ok {
+		return m.MapExtent(off, l)
+	}
+	return Extent{Start: off, Length: l, Data: true, Present: true, Offset: -1}, nil
+}

@@ -52,9 +52,9 @@ func (c *checker) inc(off, n uint64) {
 func (c *checker) walkL1(l1 []uint64, active bool) error {
 	img := c.img
 	cs := uint64(img.cs)
-	var nextContig uint64
 	buf := make([]byte, cs)
 	for i, le := range l1 {
+		var nextContig uint64 // fragmentation is counted per L2 table
 		l2off := le & offsetMask
 		if l2off == 0 {
 			continue

@@ -15,6 +15,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"sync"
 
@@ -558,7 +559,10 @@ func (img *Image) lookup(off uint64, n int64) (run, error) {
 		if r.kind != first.kind || r.kind == kindCompressed {
 			break
 		}
-		if r.kind == kindData && r.host != first.host+uint64(total) {
+		if (r.host != 0) != (first.host != 0) {
+			break
+		}
+		if r.host != 0 && r.host != first.host+uint64(total) {
 			break
 		}
 		total += r.n
@@ -588,6 +592,9 @@ func (img *Image) classify(t *l2Table, i, inCl uint64) (run, error) {
 		switch {
 		case e&oflagZero != 0 && img.h.version >= 3:
 			r.kind = kindZero
+			if hostOff != 0 && hostOff%cs == 0 {
+				r.host = hostOff + inCl // preallocated zero cluster
+			}
 		case hostOff == 0:
 			r.kind = kindUnalloc
 		default:
@@ -627,7 +634,8 @@ func (img *Image) classify(t *l2Table, i, inCl uint64) (run, error) {
 	}
 	r.kind = kind
 	r.n = int64(end*sc - inCl)
-	if kind == kindData {
+	if hostOff != 0 {
+		// Every subcluster of an allocated cluster has a host offset.
 		r.host = hostOff + inCl
 	}
 	return r, nil
@@ -719,13 +727,36 @@ func (img *Image) MapExtent(off, n int64) (block.Extent, error) {
 	switch r.kind {
 	case kindData:
 		e.Data, e.Present, e.Offset = true, true, int64(r.host)
+		// Like QEMU, ask the host file whether the data is a hole.
+		if ds, ok := img.f.(block.DataSeeker); ok {
+			h := int64(r.host)
+			nd, err := ds.NextData(h)
+			switch {
+			case err == io.EOF:
+				e.Zero = true
+			case err != nil:
+			case nd > h:
+				e.Zero = true
+				e.Length = min(e.Length, nd-h)
+			default:
+				if nh, err := ds.NextHole(h); err == nil && nh > h {
+					e.Length = min(e.Length, nh-h)
+				}
+			}
+		}
 	case kindCompressed:
 		e.Data, e.Present, e.Compressed = true, true, true
 	case kindZero:
 		e.Zero, e.Present = true, true
+		if r.host != 0 {
+			e.Offset = int64(r.host)
+		}
 	case kindUnalloc:
 		if img.backing == nil || off >= img.backing.Size() {
 			e.Zero = true
+			if r.host != 0 {
+				e.Offset = int64(r.host)
+			}
 			if img.backing != nil {
 				// Beyond the backing file's end: zeroes, at depth 1.
 				e.Depth = 1

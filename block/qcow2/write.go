@@ -291,14 +291,12 @@ func (img *Image) l2ForWrite(l1i uint64) (*l2Table, error) {
 	}
 	nt := &l2Table{off: noff, e: make([]uint64, img.cs/8), dirty: true, tick: img.tick}
 	if old != nil {
-		// Copy-on-write of a table shared with a snapshot: its clusters
-		// gain a reference from the new table.
+		// Copy-on-write of a table shared with a snapshot. Refcounts count
+		// the L1 tables reaching a cluster, so the data clusters keep
+		// theirs: the active state now reaches them through the copy.
 		copy(nt.e, old.e)
 		for j := uint64(0); j < img.l2n; j++ {
 			e, bm := img.entry(nt, j)
-			if err := img.refEntry(e, 1); err != nil {
-				return nil, err
-			}
 			if e&oflagCompressed == 0 && e&offsetMask != 0 {
 				r, err := img.refcount((e & offsetMask) / uint64(img.cs))
 				if err != nil {

@@ -80,7 +80,7 @@ func cmdMap(e *env, args []string) error {
 			first = false
 			fmt.Fprintf(&buf, `{ "start": %d, "length": %d, "depth": %d, "present": %v, "zero": %v, "data": %v`,
 				cur.Start, cur.Length, cur.Depth, cur.Present, cur.Zero, cur.Data)
-			if cur.Offset >= 0 && cur.Data {
+			if cur.Offset >= 0 {
 				fmt.Fprintf(&buf, `, "offset": %d`, cur.Offset)
 			}
 			buf.WriteString("}")
@@ -107,11 +107,6 @@ func cmdMap(e *env, args []string) error {
 			return fmt.Errorf("map returned an empty extent at %d", off)
 		}
 		ext.Start = off
-		if !ext.Data || ext.Compressed {
-			if !ext.Data {
-				ext.Offset = -1
-			}
-		}
 		if cur != nil && cur.Depth == ext.Depth && cur.Present == ext.Present && cur.Zero == ext.Zero && cur.Data == ext.Data &&
 			((cur.Offset < 0 && ext.Offset < 0) || (cur.Offset >= 0 && ext.Offset == cur.Offset+cur.Length)) && cur.Compressed == ext.Compressed {
 			cur.Length += ext.Length

@@ -1,0 +1,530 @@
+// Package blockinterop checks gemu's block layer and gemu-img against
+// Debian's qemu-img and qemu-io: images written by QEMU read back
+// identically through gemu, images written by gemu pass qemu-img check and
+// compare equal, and gemu-img's JSON output equals qemu-img's.
+package blockinterop
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"gemu/block"
+	"gemu/block/formats"
+)
+
+var (
+	gemuImg string // built binary
+	summary struct {
+		sync.Mutex
+		rows []row
+	}
+)
+
+type row struct {
+	matrix, check, result string
+}
+
+func record(matrix, check string, ok bool, note string) {
+	summary.Lock()
+	defer summary.Unlock()
+	r := "ok"
+	if !ok {
+		r = "FAIL " + note
+	}
+	summary.rows = append(summary.rows, row{matrix, check, r})
+}
+
+func TestMain(m *testing.M) {
+	if _, err := exec.LookPath("qemu-img"); err != nil {
+		fmt.Println("blockinterop: qemu-img not installed (Debian package qemu-utils); skipping the interoperability matrix")
+		os.Exit(m.Run())
+	}
+	dir, err := os.MkdirTemp("", "gemu-img-bin")
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	gemuImg = filepath.Join(dir, "gemu-img")
+	cmd := exec.Command("go", "build", "-o", gemuImg, "gemu/cmd/gemu-img")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Println("building gemu-img:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	printSummary()
+	os.Exit(code)
+}
+
+func printSummary() {
+	summary.Lock()
+	defer summary.Unlock()
+	if len(summary.rows) == 0 {
+		return
+	}
+	sort.SliceStable(summary.rows, func(i, j int) bool { return summary.rows[i].matrix < summary.rows[j].matrix })
+	pass := 0
+	fmt.Printf("\nblock interoperability matrix (%d cases)\n", len(summary.rows))
+	fmt.Printf("%-52s %-22s %s\n", "image", "check", "result")
+	for _, r := range summary.rows {
+		fmt.Printf("%-52s %-22s %s\n", r.matrix, r.check, r.result)
+		if r.result == "ok" {
+			pass++
+		}
+	}
+	fmt.Printf("interop: %d passed, %d failed\n", pass, len(summary.rows)-pass)
+}
+
+func requireQemu(t *testing.T) {
+	t.Helper()
+	if gemuImg == "" {
+		t.Skip("qemu-img is not installed (Debian package qemu-utils)")
+	}
+	if _, err := exec.LookPath("qemu-io"); err != nil {
+		t.Skip("qemu-io is not installed (Debian package qemu-utils)")
+	}
+}
+
+func run(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, out.String(), errb.String())
+	}
+	return out.String()
+}
+
+// runRC runs a command and returns its stdout and exit status.
+func runRC(name string, args ...string) (string, string, int) {
+	cmd := exec.Command(name, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	rc := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		rc = ee.ExitCode()
+	} else if err != nil {
+		rc = -1
+	}
+	return out.String(), errb.String(), rc
+}
+
+// qemuIOScript is the workload QEMU writes: unaligned and aligned data,
+// zero writes, discards, and a write spanning clusters.
+var qemuIOScript = []string{
+	"write -P 0x11 0 100k",
+	"write -P 0x22 1M 8k",
+	"write -P 0x33 4095 3",
+	"write -z 2M 128k",
+	"write -P 0x44 2200k 300k",
+	"discard 2240k 64k",
+	"write -P 0x55 5M 1M",
+	"write -z 5M 4k",
+	"write -P 0x66 7M 512",
+}
+
+func qemuIO(t *testing.T, fmtName, img string, script []string) {
+	t.Helper()
+	args := []string{"-f", fmtName}
+	for _, c := range script {
+		args = append(args, "-c", c)
+	}
+	args = append(args, img)
+	run(t, "qemu-io", args...)
+}
+
+// readAll reads an image (and its chain) through gemu's block layer.
+func readAll(t *testing.T, img string) []byte {
+	t.Helper()
+	n, err := formats.Default().OpenPath(img, block.PathOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("gemu open %s: %v", img, err)
+	}
+	defer n.Close()
+	b := make([]byte, n.Size())
+	if _, err := n.ReadAt(b, 0); err != nil {
+		t.Fatalf("gemu read %s: %v", img, err)
+	}
+	return b
+}
+
+// qemuRaw returns the image's content as qemu-img sees it.
+func qemuRaw(t *testing.T, img string) []byte {
+	t.Helper()
+	out := img + ".qemu.raw"
+	run(t, "qemu-img", "convert", "-O", "raw", img, out)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(out)
+	return b
+}
+
+func firstDiff(a, b []byte) string {
+	if len(a) != len(b) {
+		return fmt.Sprintf("sizes %d and %d", len(a), len(b))
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return fmt.Sprintf("byte %d: %#x vs %#x", i, a[i], b[i])
+		}
+	}
+	return "equal"
+}
+
+// jsonEqual compares the JSON documents two tools printed.
+func jsonEqual(a, b string) (bool, string) {
+	var x, y any
+	if err := json.Unmarshal([]byte(a), &x); err != nil {
+		return false, "gemu-img JSON: " + err.Error()
+	}
+	if err := json.Unmarshal([]byte(b), &y); err != nil {
+		return false, "qemu-img JSON: " + err.Error()
+	}
+	if reflect.DeepEqual(x, y) {
+		return true, ""
+	}
+	return false, fmt.Sprintf("gemu-img:\n%s\nqemu-img:\n%s", a, b)
+}
+
+// compareJSON runs (c): info, check and map JSON from both tools.
+func compareJSON(t *testing.T, matrix, img string, backingChain bool) {
+	t.Helper()
+	for _, sub := range [][]string{
+		{"info", "--output=json"},
+		{"check", "--output=json"},
+		{"map", "--output=json"},
+	} {
+		args := append(append([]string{}, sub...), img)
+		if sub[0] == "info" && backingChain {
+			args = append(append([]string{}, sub...), "--backing-chain", img)
+		}
+		g, _, grc := runRC(gemuImg, args...)
+		q, _, qrc := runRC("qemu-img", args...)
+		ok, diff := jsonEqual(g, q)
+		if strings.TrimSpace(g) == "" && strings.TrimSpace(q) == "" {
+			ok = true // neither prints JSON (check on raw: exit 63)
+		}
+		if grc != qrc {
+			ok, diff = false, fmt.Sprintf("exit status %d, qemu-img %d", grc, qrc)
+		}
+		record(matrix, sub[0]+" --output=json", ok, "")
+		if !ok {
+			t.Errorf("%s %s differs: %s", matrix, sub[0], diff)
+		}
+	}
+}
+
+// qemuCheckClean runs qemu-img check and reports errors or leaks.
+func qemuCheckClean(t *testing.T, matrix, img string) {
+	t.Helper()
+	out, errOut, rc := runRC("qemu-img", "check", img)
+	ok := rc == 0 || rc == 63
+	record(matrix, "qemu-img check", ok, "")
+	if !ok {
+		t.Errorf("%s: qemu-img check exit %d:\n%s%s", matrix, rc, out, errOut)
+	}
+}
+
+// gemuWorkload writes a random but seeded workload through gemu's block
+// layer and mirrors it into want.
+func gemuWorkload(t *testing.T, img string, want []byte, seed int64) {
+	t.Helper()
+	n, err := formats.Default().OpenPath(img, block.PathOptions{})
+	if err != nil {
+		t.Fatalf("gemu open %s: %v", img, err)
+	}
+	rng := rand.New(rand.NewSource(seed))
+	size := n.Size()
+	for i := 0; i < 60; i++ {
+		off := rng.Int63n(size)
+		l := rng.Int63n(min(size-off, 300<<10)) + 1
+		if rng.Intn(2) == 0 {
+			off &^= 65535
+			l = min((l+65535)&^65535, size-off)
+		}
+		switch rng.Intn(6) {
+		case 0:
+			if z, ok := n.Image.(block.Zeroer); ok {
+				if err := z.WriteZeroes(off, l, rng.Intn(2) == 0); err != nil {
+					t.Fatalf("WriteZeroes: %v", err)
+				}
+				clear(want[off : off+l])
+				continue
+			}
+			fallthrough
+		default:
+			p := make([]byte, l)
+			for j := range p {
+				p[j] = byte(i + 1)
+			}
+			if rng.Intn(3) == 0 {
+				rng.Read(p)
+			}
+			if _, err := n.WriteAt(p, off); err != nil {
+				t.Fatalf("WriteAt(%d, %d): %v", off, l, err)
+			}
+			copy(want[off:], p)
+		}
+		if i%20 == 0 {
+			if err := n.Flush(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := n.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+}
+
+type qcase struct {
+	name     string
+	opts     string // -o for qcow2 create
+	size     string
+	chain    []string // backing chain below the top image, bottom first: "raw", "qcow2:<opts>"
+	snap     bool
+	prealloc bool
+}
+
+func qcowCases() []qcase {
+	var cs []qcase
+	for _, c := range []string{"512", "4k", "64k", "2M"} {
+		for _, compat := range []string{"0.10", "1.1"} {
+			cs = append(cs, qcase{name: "qcow2 cluster_size=" + c + " compat=" + compat, opts: "cluster_size=" + c + ",compat=" + compat})
+		}
+	}
+	for _, rb := range []string{"1", "2", "4", "8", "32", "64"} {
+		cs = append(cs, qcase{name: "qcow2 refcount_bits=" + rb, opts: "refcount_bits=" + rb})
+	}
+	for _, c := range []string{"16k", "64k", "2M"} {
+		cs = append(cs, qcase{name: "qcow2 extended_l2 cluster_size=" + c, opts: "extended_l2=on,cluster_size=" + c})
+	}
+	cs = append(cs,
+		qcase{name: "qcow2 lazy_refcounts", opts: "lazy_refcounts=on"},
+		qcase{name: "qcow2 zstd", opts: "compression_type=zstd"},
+		qcase{name: "qcow2 -> raw", opts: "", chain: []string{"raw"}},
+		qcase{name: "qcow2 -> qcow2 -> raw", opts: "", chain: []string{"raw", "qcow2:"}},
+		qcase{name: "qcow2 v3 -> qcow2 v2", opts: "", chain: []string{"qcow2:compat=0.10"}},
+		qcase{name: "qcow2 extended_l2 -> qcow2", opts: "extended_l2=on", chain: []string{"qcow2:cluster_size=4k"}},
+		qcase{name: "qcow2 v2 -> raw", opts: "compat=0.10", chain: []string{"raw"}},
+		qcase{name: "qcow2 snapshots v3", opts: "", snap: true},
+		qcase{name: "qcow2 snapshots v2", opts: "compat=0.10", snap: true},
+		qcase{name: "qcow2 snapshots refcount_bits=2", opts: "refcount_bits=2", snap: true},
+		qcase{name: "qcow2 preallocation=metadata", opts: "preallocation=metadata", prealloc: true},
+		qcase{name: "qcow2 preallocation=falloc", opts: "preallocation=falloc", prealloc: true},
+		qcase{name: "qcow2 preallocation=full", opts: "preallocation=full", prealloc: true},
+	)
+	return cs
+}
+
+// buildChain creates the backing images of a case, filled by qemu-io, and
+// returns the name of the image the top one should use as backing.
+func buildChain(t *testing.T, dir string, chain []string, size string) (string, string) {
+	t.Helper()
+	var below, belowFmt string
+	for i, c := range chain {
+		f, opts, _ := strings.Cut(c, ":")
+		name := filepath.Join(dir, fmt.Sprintf("base%d.%s", i, f))
+		args := []string{"create", "-q", "-f", f}
+		if opts != "" {
+			args = append(args, "-o", opts)
+		}
+		if below != "" {
+			args = append(args, "-b", filepath.Base(below), "-F", belowFmt)
+		}
+		args = append(args, name, size)
+		run(t, "qemu-img", args...)
+		qemuIO(t, f, name, []string{fmt.Sprintf("write -P 0x%02x %dk 192k", 0x70+i, 64*(i+1)), fmt.Sprintf("write -P 0x%02x 3M 512k", 0x80+i)})
+		below, belowFmt = name, f
+	}
+	return below, belowFmt
+}
+
+func TestQcow2Matrix(t *testing.T) {
+	requireQemu(t)
+	for _, tc := range qcowCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			size := tc.size
+			if size == "" {
+				size = "8M"
+			}
+			bk, bkFmt := buildChain(t, dir, tc.chain, size)
+			create := func(name string, tool string) {
+				args := []string{"create", "-q", "-f", "qcow2"}
+				if tc.opts != "" {
+					args = append(args, "-o", tc.opts)
+				}
+				if bk != "" {
+					args = append(args, "-b", filepath.Base(bk), "-F", bkFmt)
+				}
+				args = append(args, name, size)
+				run(t, tool, args...)
+			}
+			// (a) QEMU writes, gemu reads.
+			qimg := filepath.Join(dir, "qemu.qcow2")
+			create(qimg, "qemu-img")
+			qemuIO(t, "qcow2", qimg, qemuIOScript[:4])
+			if tc.snap {
+				run(t, "qemu-img", "snapshot", "-c", "first", qimg)
+			}
+			qemuIO(t, "qcow2", qimg, qemuIOScript[4:])
+			got, want := readAll(t, qimg), qemuRaw(t, qimg)
+			ok := bytes.Equal(got, want)
+			record(tc.name, "qemu writes, gemu reads", ok, firstDiff(got, want))
+			if !ok {
+				t.Errorf("gemu reads a qemu-written image differently: %s", firstDiff(got, want))
+			}
+			compareJSON(t, tc.name+" (qemu-written)", qimg, bk != "")
+			if tc.snap {
+				snapshotInterop(t, tc.name, dir, qimg)
+			}
+			// (b) gemu creates and writes, QEMU checks and compares.
+			gimg := filepath.Join(dir, "gemu.qcow2")
+			create(gimg, gemuImg)
+			qemuCheckClean(t, tc.name+" (gemu-created)", gimg)
+			exp := readAll(t, gimg) // backing content shows through
+			gemuWorkload(t, gimg, exp, int64(len(tc.name)))
+			if tc.snap {
+				n, err := formats.Default().OpenPath(gimg, block.PathOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := n.Image.(block.Snapshotter)
+				if err := s.CreateSnapshot(block.SnapshotInfo{Name: "g1"}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := n.WriteAt(bytes.Repeat([]byte{0xee}, 70000), 100000); err != nil {
+					t.Fatal(err)
+				}
+				copy(exp[100000:], bytes.Repeat([]byte{0xee}, 70000))
+				if err := n.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			expFile := filepath.Join(dir, "expected.raw")
+			if err := os.WriteFile(expFile, exp, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			qemuCheckClean(t, tc.name+" (gemu-written)", gimg)
+			out, errOut, rc := runRC("qemu-img", "compare", "-f", "raw", "-F", "qcow2", expFile, gimg)
+			record(tc.name+" (gemu-written)", "qemu-img compare", rc == 0, out)
+			if rc != 0 {
+				t.Errorf("qemu-img compare: %d %s%s", rc, out, errOut)
+			}
+			compareJSON(t, tc.name+" (gemu-written)", gimg, bk != "")
+		})
+	}
+}
+
+// snapshotInterop applies a QEMU-made snapshot with gemu and with QEMU on
+// copies of one image and checks that both agree.
+func snapshotInterop(t *testing.T, name, dir, img string) {
+	t.Helper()
+	data, err := os.ReadFile(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := filepath.Join(dir, "snap-q.qcow2"), filepath.Join(dir, "snap-g.qcow2")
+	os.WriteFile(a, data, 0o644)
+	os.WriteFile(b, data, 0o644)
+	run(t, "qemu-img", "snapshot", "-a", "first", a)
+	run(t, gemuImg, "snapshot", "-a", "first", b)
+	ga, gb := qemuRaw(t, a), qemuRaw(t, b)
+	ok := bytes.Equal(ga, gb)
+	record(name, "snapshot -a vs qemu", ok, firstDiff(ga, gb))
+	if !ok {
+		t.Errorf("snapshot apply differs: %s", firstDiff(ga, gb))
+	}
+	qemuCheckClean(t, name+" (gemu snapshot -a)", b)
+	run(t, gemuImg, "snapshot", "-d", "first", b)
+	qemuCheckClean(t, name+" (gemu snapshot -d)", b)
+	lq, _, _ := runRC("qemu-img", "snapshot", "-l", a)
+	lg, _, _ := runRC(gemuImg, "snapshot", "-l", a)
+	record(name, "snapshot -l", lq == lg, "")
+	if lq != lg {
+		t.Errorf("snapshot -l differs:\n%s\nqemu-img:\n%s", lg, lq)
+	}
+}
+
+// TestCompressed converts with -c through both tools and checks each
+// reads the other's output.
+func TestCompressed(t *testing.T) {
+	requireQemu(t)
+	for _, ct := range []string{"zlib", "zstd"} {
+		for _, cs := range []string{"4k", "64k", "2M"} {
+			name := fmt.Sprintf("qcow2 compressed %s cluster_size=%s", ct, cs)
+			t.Run(name, func(t *testing.T) {
+				dir := t.TempDir()
+				src := filepath.Join(dir, "src.raw")
+				run(t, "qemu-img", "create", "-q", "-f", "raw", src, "8M")
+				qemuIO(t, "raw", src, qemuIOScript)
+				want := qemuRaw(t, src)
+				opts := "compression_type=" + ct + ",cluster_size=" + cs
+				q := filepath.Join(dir, "q.qcow2")
+				run(t, "qemu-img", "convert", "-c", "-O", "qcow2", "-o", opts, src, q)
+				got := readAll(t, q)
+				ok := bytes.Equal(got, want)
+				record(name, "qemu writes, gemu reads", ok, firstDiff(got, want))
+				if !ok {
+					t.Errorf("qemu-compressed image reads differently: %s", firstDiff(got, want))
+				}
+				compareJSON(t, name+" (qemu-written)", q, false)
+				g := filepath.Join(dir, "g.qcow2")
+				run(t, gemuImg, "convert", "-c", "-O", "qcow2", "-o", opts, src, g)
+				qemuCheckClean(t, name+" (gemu-written)", g)
+				out, _, rc := runRC("qemu-img", "compare", src, g)
+				record(name+" (gemu-written)", "qemu-img compare", rc == 0, out)
+				if rc != 0 {
+					t.Errorf("compare: %s", out)
+				}
+				compareJSON(t, name+" (gemu-written)", g, false)
+			})
+		}
+	}
+}
+
+// TestConvertRoundTrip converts between formats with gemu-img and checks
+// the results with qemu-img.
+func TestConvertRoundTrip(t *testing.T) {
+	requireQemu(t)
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.qcow2")
+	run(t, "qemu-img", "create", "-q", "-f", "qcow2", src, "8M")
+	qemuIO(t, "qcow2", src, qemuIOScript)
+	for _, tc := range []struct{ name, fmt, opts string }{
+		{"convert qcow2->raw", "raw", ""},
+		{"convert qcow2->qcow2 v2", "qcow2", "compat=0.10"},
+		{"convert qcow2->qcow2 4k", "qcow2", "cluster_size=4k"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_"))
+			args := []string{"convert", "-O", tc.fmt}
+			if tc.opts != "" {
+				args = append(args, "-o", tc.opts)
+			}
+			run(t, gemuImg, append(args, src, out)...)
+			o, _, rc := runRC("qemu-img", "compare", src, out)
+			record(tc.name, "qemu-img compare", rc == 0, o)
+			if rc != 0 {
+				t.Errorf("compare: %s", o)
+			}
+			qemuCheckClean(t, tc.name, out)
+			compareJSON(t, tc.name, out, false)
+		})
+	}
+}
