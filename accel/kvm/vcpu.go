@@ -180,6 +180,7 @@ func (c *VCPU) takeKick() bool {
 // it), shuts down, asks for a reset, stops for the debugger, or is kicked.
 // Port and MMIO accesses are served through the machine's IO meanwhile.
 func (c *VCPU) Run() (accel.Exit, error) {
+	eagain := 0
 	for {
 		_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(c.fd), kvmRun, 0)
 		if e != 0 {
@@ -196,7 +197,9 @@ func (c *VCPU) Run() (accel.Exit, error) {
 				if c.takeKick() {
 					return accel.Exit{Reason: accel.ExitKicked}, nil
 				}
-				c.waitSIPI()
+				if eagain++; eagain > eagainSpin {
+					c.waitSIPI()
+				}
 				continue
 			}
 			return accel.Exit{}, c.runError(fmt.Sprintf("KVM_RUN: %v", e))
@@ -255,10 +258,16 @@ func (c *VCPU) Run() (accel.Exit, error) {
 	}
 }
 
+// eagainSpin is how many EAGAIN returns in a row Run retries at once.
+// KVM_RUN blocks an application processor until INIT or SIPI arrives and
+// returns EAGAIN when one has woken it without making it runnable (INIT
+// received, SIPI still to come); more than a few in a row means the host
+// returns without blocking.
+const eagainSpin = 16
+
 // waitSIPI pauses briefly before KVM_RUN is retried for an application
-// processor that has not received its SIPI: on hosts where KVM_RUN returns
-// EAGAIN at once instead of blocking, this keeps the waiting vCPU from
-// spinning a host CPU. A kick ends the wait early.
+// processor that keeps getting EAGAIN, so that it does not spin a host CPU
+// while it waits for its SIPI.
 func (c *VCPU) waitSIPI() {
 	ts := unix.Timespec{Nsec: 200_000} // 200 µs
 	unix.Nanosleep(&ts, nil)
