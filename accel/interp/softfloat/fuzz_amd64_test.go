@@ -81,10 +81,18 @@ func FuzzX87Convert(f *testing.F) {
 	}{
 		{x87hw.Fstm32, 4, func(c *Context, a Float80) []byte { return binary.LittleEndian.AppendUint32(nil, c.ToFloat32(a)) }},
 		{x87hw.Fstm64, 8, func(c *Context, a Float80) []byte { return binary.LittleEndian.AppendUint64(nil, c.ToFloat64(a)) }},
-		{x87hw.Fistm16, 2, func(c *Context, a Float80) []byte { return binary.LittleEndian.AppendUint16(nil, uint16(c.ToInt(a, 16, false))) }},
-		{x87hw.Fistm32, 4, func(c *Context, a Float80) []byte { return binary.LittleEndian.AppendUint32(nil, uint32(c.ToInt(a, 32, false))) }},
-		{x87hw.Fistm64, 8, func(c *Context, a Float80) []byte { return binary.LittleEndian.AppendUint64(nil, uint64(c.ToInt(a, 64, false))) }},
-		{x87hw.Fisttm64, 8, func(c *Context, a Float80) []byte { return binary.LittleEndian.AppendUint64(nil, uint64(c.ToInt(a, 64, true))) }},
+		{x87hw.Fistm16, 2, func(c *Context, a Float80) []byte {
+			return binary.LittleEndian.AppendUint16(nil, uint16(c.ToInt(a, 16, false)))
+		}},
+		{x87hw.Fistm32, 4, func(c *Context, a Float80) []byte {
+			return binary.LittleEndian.AppendUint32(nil, uint32(c.ToInt(a, 32, false)))
+		}},
+		{x87hw.Fistm64, 8, func(c *Context, a Float80) []byte {
+			return binary.LittleEndian.AppendUint64(nil, uint64(c.ToInt(a, 64, false)))
+		}},
+		{x87hw.Fisttm64, 8, func(c *Context, a Float80) []byte {
+			return binary.LittleEndian.AppendUint64(nil, uint64(c.ToInt(a, 64, true)))
+		}},
 		{x87hw.Fbstp, 10, func(c *Context, a Float80) []byte { b := c.ToBCD(a); return b[:] }},
 	}
 	f.Fuzz(func(t *testing.T, op uint8, fcw uint16, ab []byte) {
