@@ -36,11 +36,10 @@ var (
 	Inf        = Float80{Mant: jBit, SignExp: expMax}
 )
 
-// Constants the x87 load-constant instructions use, as the exact values
-// rounded to 66 bits; see LoadConst.
+// Constants of the load-constant instructions, rounded to nearest: FLDPI,
+// FLDL2E, FLDL2T, FLDLG2 and FLDLN2 load these in round-to-nearest mode;
+// LoadConst gives them for any rounding mode.
 var (
-	// Pi, Log2E, Log2T, Lg2 and Ln2 are FLDPI, FLDL2E, FLDL2T, FLDLG2 and
-	// FLDLN2 rounded to nearest.
 	Pi    = Float80{Mant: 0xc90fdaa22168c235, SignExp: Bias + 1}
 	Log2E = Float80{Mant: 0xb8aa3b295c17f0bc, SignExp: Bias}
 	Log2T = Float80{Mant: 0xd49a784bcd1b8afe, SignExp: Bias + 1}

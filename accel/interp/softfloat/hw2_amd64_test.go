@@ -156,3 +156,23 @@ func TestX87BCD(t *testing.T) {
 	ml.done(*x87Cases)
 	ml2.done(*x87Cases)
 }
+
+func TestX87LoadConst(t *testing.T) {
+	for _, k := range []struct {
+		k  Const
+		hw func(*x87hw.Frame)
+	}{{ConstPi, x87hw.Fldpi}, {ConstL2T, x87hw.Fldl2t}, {ConstL2E, x87hw.Fldl2e}, {ConstLG2, x87hw.Fldlg2}, {ConstLN2, x87hw.Fldln2}} {
+		for rc := uint16(0); rc < 4; rc++ {
+			for _, pc := range []uint16{0, 2, 3} {
+				fcw := 0x7f | rc<<10 | pc<<8
+				fr := x87hw.Frame{FCW: fcw}
+				k.hw(&fr)
+				c := NewContext(fcw)
+				got := c.LoadConst(k.k)
+				if want := st(&fr, 0); got != want || uint16(c.Status)&fswCompare != fr.FSW&fswCompare {
+					t.Errorf("constant %d fcw %04x: got %v fsw %04x, want %v fsw %04x", k.k, fcw, got, uint16(c.Status), want, fr.FSW&fswCompare)
+				}
+			}
+		}
+	}
+}

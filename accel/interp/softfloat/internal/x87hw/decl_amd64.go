@@ -81,6 +81,21 @@ func Ftst(f *Frame)
 func Fxam(f *Frame)
 
 //go:noescape
+func Fldpi(f *Frame)
+
+//go:noescape
+func Fldl2t(f *Frame)
+
+//go:noescape
+func Fldl2e(f *Frame)
+
+//go:noescape
+func Fldlg2(f *Frame)
+
+//go:noescape
+func Fldln2(f *Frame)
+
+//go:noescape
 func Fstm32(f *Frame)
 
 //go:noescape
