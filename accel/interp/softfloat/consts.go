@@ -5,13 +5,13 @@ type Const uint8
 
 // Constants, by instruction.
 const (
-	ConstOne   Const = iota // FLD1
-	ConstL2T                // FLDL2T: log2(10)
-	ConstL2E                // FLDL2E: log2(e)
-	ConstPi                 // FLDPI
-	ConstLG2                // FLDLG2: log10(2)
-	ConstLN2                // FLDLN2: ln(2)
-	ConstZero               // FLDZ
+	ConstOne  Const = iota // FLD1
+	ConstL2T               // FLDL2T: log2(10)
+	ConstL2E               // FLDL2E: log2(e)
+	ConstPi                // FLDPI
+	ConstLG2               // FLDLG2: log10(2)
+	ConstLN2               // FLDLN2: ln(2)
+	ConstZero              // FLDZ
 )
 
 // constBits holds each constant's significand to 66 bits, as the x87 keeps
