@@ -1042,3 +1042,20 @@ func Popcnt(v uint64) (uint64, uint64) {
 	}
 	return uint64(bits.OnesCount64(v)), 0
 }
+
+// MovDDUP is MOVDDUP: the low double of s in both halves.
+func MovDDUP(d, s *Vec) { lo := s.U64(0); d.SetU64(0, lo); d.SetU64(1, lo) }
+
+// MovSLDUP is MOVSLDUP: the even singles of s duplicated.
+func MovSLDUP(d, s *Vec) {
+	a, b := s.U32(0), s.U32(2)
+	d.SetU64(0, uint64(a)|uint64(a)<<32)
+	d.SetU64(1, uint64(b)|uint64(b)<<32)
+}
+
+// MovSHDUP is MOVSHDUP: the odd singles of s duplicated.
+func MovSHDUP(d, s *Vec) {
+	a, b := s.U32(1), s.U32(3)
+	d.SetU64(0, uint64(a)|uint64(a)<<32)
+	d.SetU64(1, uint64(b)|uint64(b)<<32)
+}

@@ -40,5 +40,31 @@
 // invalid operands; pseudo-denormals are accepted as denormals, as the x87
 // (387 and later) does.
 //
+// # Instruction map
+//
+//	FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR   c.Add(a, b), c.Sub, c.Mul, c.Div (reverse forms swap a and b;
+//	                                  FIADD etc. convert with FromInt64 first)
+//	FSQRT, FRNDINT, FSCALE            c.Sqrt(x), c.RoundInt(x), c.Scale(st0, st1)
+//	FPREM, FPREM1                     c.Rem(st0, st1, nearest) -> (st0, C0|C1|C2|C3)
+//	FXTRACT                           c.Xtract(x) -> (exp, sig): ST(0) = exp, then push sig
+//	FCOM/FCOMP/FCOMPP/FICOM, FTST     c.Compare(a, b, true).FSW(), c.Test(x).FSW()
+//	FUCOM/FUCOMP/FUCOMPP              c.Compare(a, b, false).FSW()
+//	FCOMI/FCOMIP, FUCOMI/FUCOMIP      c.Compare(...).EFLAGS() (ZF, PF, CF; clear OF, SF, AF)
+//	FXAM                              Examine(x, empty)
+//	FCHS, FABS                        x.Neg(), x.Abs() (no exceptions)
+//	FLD1, FLDZ, FLDPI, FLDL2E, ...    c.LoadConst(ConstPi) ...
+//	FLD/FST m32, m64                  c.FromFloat32/64(bits), c.ToFloat32/64(x)
+//	FLD/FSTP m80                      FromBytes(b), x.PutBytes(b) (no exceptions)
+//	FILD, FIST/FISTP, FISTTP          FromInt64(i), c.ToInt(x, 16|32|64, truncate)
+//	FBLD, FBSTP                       FromBCD(b), c.ToBCD(x)
+//	FSIN, FCOS, FSINCOS               c.Sin(x), c.Cos(x) -> (r, c2); c.SinCos(x) -> (sin, cos, c2)
+//	FPTAN                             c.Tan(x) -> (tan, push, c2)
+//	FPATAN, FYL2X, FYL2XP1            c.Atan2(st1, st0), c.YL2X(st1, st0), c.YL2XP1(st1, st0)
+//	F2XM1                             c.TwoXM1(x)
+//
+// C2 true from the trigonometric functions means the operand was out of
+// range (|x| >= 2^63): ST(0) is unchanged, nothing is pushed, and the
+// caller sets C2 (otherwise it clears it).
+//
 // All operations are value in, value out, and allocate nothing.
 package softfloat

@@ -948,6 +948,15 @@ func op_movmskps(f *Frame)
 func op_movmskpd(f *Frame)
 
 //go:noescape
+func op_movddup(f *Frame)
+
+//go:noescape
+func op_movsldup(f *Frame)
+
+//go:noescape
+func op_movshdup(f *Frame)
+
+//go:noescape
 func op_paddb(f *Frame)
 
 //go:noescape
@@ -4492,6 +4501,9 @@ var Ops = []Op{
 	{"unpckhpd", -1, op_unpckhpd},
 	{"movmskps", -1, op_movmskps},
 	{"movmskpd", -1, op_movmskpd},
+	{"movddup", -1, op_movddup},
+	{"movsldup", -1, op_movsldup},
+	{"movshdup", -1, op_movshdup},
 	{"paddb", -1, op_paddb},
 	{"paddb_mmx", -1, op_paddb_mmx},
 	{"paddw", -1, op_paddw},

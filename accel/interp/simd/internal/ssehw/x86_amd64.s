@@ -2219,6 +2219,27 @@ TEXT ·op_movmskpd(SB), NOSPLIT, $0-8
 	EPI_X
 	RET
 
+TEXT ·op_movddup(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf2; BYTE $0x0f; BYTE $0x12; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_movsldup(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x12; BYTE $0xc1
+	EPI_X
+	RET
+
+TEXT ·op_movshdup(SB), NOSPLIT, $0-8
+	MOVQ f+0(FP), DI
+	PRO_X
+	BYTE $0xf3; BYTE $0x0f; BYTE $0x16; BYTE $0xc1
+	EPI_X
+	RET
+
 TEXT ·op_paddb(SB), NOSPLIT, $0-8
 	MOVQ f+0(FP), DI
 	PRO_X
