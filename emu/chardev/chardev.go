@@ -2,7 +2,7 @@
 // debug consoles and monitors: stdio (raw terminal mode while the VM runs),
 // file, pipe, null, vc (a console without a display: output discarded), TCP
 // and Unix sockets as client or server, and the multiplexer behind
-// "mon:stdio" with QEMU's Ctrl-A keys.
+// "mon:stdio" with QEMU's Ctrl-A keys, and pty (a new pseudo-terminal).
 //
 // A backend does the host I/O in its own goroutines; the device model (the
 // frontend) only sees a Chardev handle:
@@ -150,6 +150,7 @@ type Backend struct {
 	base *core
 	mux  *Mux
 	addr func() net.Addr
+	pty  string
 
 	mu       sync.Mutex
 	attached string // guarded by mu; name of the frontend holding a non-mux backend
@@ -172,6 +173,8 @@ func New(def config.ChardevDef, env Env) (*Backend, error) {
 		b.base, err = openPipe(def, env)
 	case "socket":
 		b.base, b.addr, err = openSocket(def, env)
+	case "pty":
+		b.base, b.pty, err = openPTY(def, env)
 	default:
 		return nil, fmt.Errorf("chardev %s: unknown backend %q", def.ID, def.Backend)
 	}
@@ -198,6 +201,9 @@ func (b *Backend) Addr() net.Addr {
 	}
 	return b.addr()
 }
+
+// PTY is the terminal name of a pty backend ("/dev/pts/3"), or "".
+func (b *Backend) PTY() string { return b.pty }
 
 // Mux is the multiplexer of a mux=on backend, or nil.
 func (b *Backend) Mux() *Mux { return b.mux }

@@ -466,7 +466,7 @@ func TestSet(t *testing.T) {
 }
 
 func TestUnknownBackend(t *testing.T) {
-	if _, err := New(config.ChardevDef{ID: "x", Backend: "pty"}, Env{}); err == nil {
+	if _, err := New(config.ChardevDef{ID: "x", Backend: "braille"}, Env{}); err == nil {
 		t.Error("New with an unknown backend succeeded")
 	}
 }

@@ -63,16 +63,7 @@ func makeRaw(f *os.File, keepSignals bool) (func() error, error) {
 		return nil, nil // not a terminal
 	}
 	t := *old
-	t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
-	t.Oflag |= unix.OPOST
-	t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.IEXTEN
-	if !keepSignals {
-		t.Lflag &^= unix.ISIG
-	}
-	t.Cflag &^= unix.CSIZE | unix.PARENB
-	t.Cflag |= unix.CS8
-	t.Cc[unix.VMIN] = 1
-	t.Cc[unix.VTIME] = 0
+	rawTermios(&t, keepSignals)
 	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &t); err != nil {
 		return nil, fmt.Errorf("set raw mode: %w", err)
 	}

@@ -10,8 +10,8 @@ import (
 	"gemu/emu/config"
 )
 
-// openPTY returns the controller and terminal ends of a new pseudo-terminal.
-func openPTY(t *testing.T) (ctl, tty *os.File) {
+// newTestPTY returns the controller and terminal ends of a new pseudo-terminal.
+func newTestPTY(t *testing.T) (ctl, tty *os.File) {
 	t.Helper()
 	ctl, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
 	if err != nil {
@@ -48,7 +48,7 @@ func termios(t *testing.T, f *os.File) *unix.Termios {
 func TestRawTerminal(t *testing.T) {
 	for _, signal := range []bool{true, false} {
 		t.Run(fmt.Sprintf("signal=%v", signal), func(t *testing.T) {
-			ctl, tty := openPTY(t)
+			ctl, tty := newTestPTY(t)
 			before := *termios(t, tty)
 			if before.Lflag&unix.ICANON == 0 || before.Lflag&unix.ECHO == 0 {
 				t.Fatalf("a new terminal is not in cooked mode: %+v", before)
@@ -102,7 +102,7 @@ func TestRawTerminal(t *testing.T) {
 // Close ends the read of a terminal that never gets input (a blocking read
 // could not be interrupted otherwise).
 func TestStdinReaderStops(t *testing.T) {
-	_, tty := openPTY(t)
+	_, tty := newTestPTY(t)
 	b, err := New(config.ChardevDef{ID: "con", Backend: "stdio"}, Env{Stdin: tty, Stdout: tty})
 	if err != nil {
 		t.Fatal(err)

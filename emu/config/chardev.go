@@ -10,7 +10,7 @@ import (
 // -serial, -monitor, -qmp and -debugcon). emu/chardev opens it.
 type ChardevDef struct {
 	ID      string
-	Backend string // "null", "stdio", "file", "pipe", "socket", "vc"
+	Backend string // "null", "stdio", "file", "pipe", "socket", "pty", "vc"
 	// Mux lets several frontends (a serial port and a monitor) share the
 	// backend; Ctrl-A c switches input between them (mux=on, "mon:").
 	Mux bool
@@ -116,6 +116,7 @@ var chardevBackends = []chardevBackend{
 	{"pipe", "a named pipe: path.in and path.out, or path for both directions", []keyHelp{
 		{"path", "str", "the pipe (required)"},
 	}},
+	{"pty", "a new pseudo-terminal; its name is printed at start", nil},
 	{"socket", "a TCP or Unix stream socket, as client or server", []keyHelp{
 		{"host", "str", "TCP address (client default localhost, server default all)"},
 		{"port", "num", "TCP port"},
@@ -342,6 +343,8 @@ func legacyChardev(opt, spec string) (*ChardevDef, error) {
 		return &ChardevDef{Backend: "null"}, nil
 	case spec == "stdio":
 		return &ChardevDef{Backend: "stdio", Signal: true}, nil
+	case spec == "pty":
+		return &ChardevDef{Backend: "pty"}, nil
 	case name == "vc":
 		// The console geometry ("vc:80Cx24C") has no meaning without a display.
 		return &ChardevDef{Backend: "vc"}, nil

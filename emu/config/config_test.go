@@ -153,6 +153,7 @@ func TestParse(t *testing.T) {
 		{"serial none", "-serial none", noSerial},
 		{"serial none takes no port", "-serial none -serial null", func(c *Config) { c.Chardevs = []ChardevDef{{ID: "serial0", Backend: "null"}} }},
 		{"serial file", "-serial file:/tmp/a,b", func(c *Config) { c.Chardevs = []ChardevDef{{ID: "serial0", Backend: "file", Path: "/tmp/a,b"}} }},
+		{"serial pty", "-serial pty", func(c *Config) { c.Chardevs = []ChardevDef{{ID: "serial0", Backend: "pty"}} }},
 		{"serial pipe", "-serial pipe:/tmp/p", func(c *Config) { c.Chardevs = []ChardevDef{{ID: "serial0", Backend: "pipe", Path: "/tmp/p"}} }},
 		{"serial vc geometry", "-serial vc:80Cx24C", func(c *Config) {}},
 		{"serial four ports", "-serial null -serial stdio -serial file:x -serial null", func(c *Config) {

@@ -81,7 +81,7 @@ func init() {
 				}
 				return nil
 			}},
-		{name: "serial", arg: "dev", help: "connect the next serial port (COM1-COM4) to dev: stdio, null, none, file:PATH, pipe:PATH, tcp:HOST:PORT[,server=on][,wait=off], unix:PATH[,...], mon:DEV, chardev:ID",
+		{name: "serial", arg: "dev", help: "connect the next serial port (COM1-COM4) to dev: stdio, null, none, pty, file:PATH, pipe:PATH, tcp:HOST:PORT[,server=on][,wait=off], unix:PATH[,...], mon:DEV, chardev:ID",
 			apply: (*parser).serial},
 		{name: "chardev", arg: "backend,id=id[,prop=value]", help: "create a character backend (-chardev help lists them)",
 			apply: func(p *parser, opt, arg string) error {
