@@ -266,10 +266,15 @@ func setNamed(es []cpuidEntry, final cpuid.Set) {
 func hostEntries(sup []cpuidEntry, final cpuid.Set) []cpuidEntry {
 	var es []cpuidEntry
 	for _, e := range sup {
-		if e.Function >= leafKVMSignature && e.Function < 0x40000100 {
-			continue // rebuilt below
+		if e.Function >= leafKVMSignature && e.Function < 0x40000100 || e.Function == 0xb {
+			continue // rebuilt below or per vCPU
 		}
 		es = append(es, e)
+	}
+	if e := find(sup, 0, 0); e != nil && e.EAX >= 0xb {
+		for sub := uint32(0); sub < 3; sub++ {
+			es = append(es, cpuidEntry{Function: 0xb, Index: sub, Flags: cpuidFlagSignificantIndex})
+		}
 	}
 	setNamed(es, final)
 	if brandEmpty(es) {

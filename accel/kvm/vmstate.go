@@ -2,7 +2,6 @@ package kvm
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 
 	"gemu/accel"
@@ -60,76 +59,99 @@ func (vm *VM) SaveState() (accel.VMState, error) {
 // the vCPUs' state first: restoring the IOAPIC may deliver interrupts to
 // the LAPICs.
 func (vm *VM) LoadState(st accel.VMState) error {
+	p, err := parseVMState(st, vm.irqchip, vm.pit)
+	if err != nil {
+		return err
+	}
+	if vm.irqchip {
+		for i := range p.chips {
+			if _, err := ioctlPtr(vm.fd, kvmSetIRQChip, &p.chips[i]); err != nil {
+				return fmt.Errorf("kvm: KVM_SET_IRQCHIP %d: %w", p.chips[i].ChipID, err)
+			}
+		}
+	}
+	if vm.pit {
+		if _, err := ioctlPtr(vm.fd, kvmSetPIT2, &p.pit); err != nil {
+			return fmt.Errorf("kvm: KVM_SET_PIT2: %w", err)
+		}
+	}
+	clk := kvmClockData{Clock: p.clock}
+	if _, err := ioctlPtr(vm.fd, kvmSetClock, &clk); err != nil {
+		return fmt.Errorf("kvm: KVM_SET_CLOCK: %w", err)
+	}
+	return nil
+}
+
+// parsedVMState is a checked VMState, ready for the kernel.
+type parsedVMState struct {
+	chips [3]kvmIRQChip // PIC master, PIC slave, IOAPIC
+	pit   kvmPITState2
+	clock uint64
+}
+
+// parseVMState checks a VM state from an untrusted stream against a VM
+// with or without the in-kernel irqchip and PIT.
+func parseVMState(st accel.VMState, irqchip, pit bool) (*parsedVMState, error) {
 	if st.Accel != "kvm" {
-		return fmt.Errorf("kvm: VM state was saved by accelerator %q", st.Accel)
+		return nil, fmt.Errorf("kvm: VM state was saved by accelerator %q", st.Accel)
 	}
 	parts := map[string][]byte{}
 	for _, p := range st.Parts {
 		if _, dup := parts[p.Name]; dup {
-			return fmt.Errorf("kvm: VM state has part %q twice", p.Name)
+			return nil, fmt.Errorf("kvm: VM state has part %q twice", p.Name)
 		}
 		if len(p.Data) == 0 || p.Data[0] != partVersion {
-			return fmt.Errorf("kvm: VM state part %q: unknown version", p.Name)
+			return nil, fmt.Errorf("kvm: VM state part %q: unknown version", p.Name)
 		}
 		parts[p.Name] = p.Data[1:]
 	}
 	want := map[string]int{partClock: 8}
-	if vm.irqchip {
+	if irqchip {
 		want[partPICMaster], want[partPICSlave], want[partIOAPIC] = sizeofPICState, sizeofPICState, sizeofIOAPICState
 	}
-	if vm.pit {
+	if pit {
 		want[partPIT] = pitEncodedSize
 	}
 	for name, data := range parts {
 		n, ok := want[name]
 		if !ok {
-			return fmt.Errorf("kvm: VM state part %q is not known to this VM (irqchip %v, PIT %v)", name, vm.irqchip, vm.pit)
+			return nil, fmt.Errorf("kvm: VM state part %q is not known to this VM (irqchip %v, PIT %v)", name, irqchip, pit)
 		}
 		if len(data) != n {
-			return fmt.Errorf("kvm: VM state part %q has %d bytes, want %d", name, len(data), n)
+			return nil, fmt.Errorf("kvm: VM state part %q has %d bytes, want %d", name, len(data), n)
 		}
 	}
-	for name := range want {
-		if _, ok := parts[name]; !ok {
-			return fmt.Errorf("kvm: VM state lacks part %q", name)
+	for _, name := range []string{partPICMaster, partPICSlave, partIOAPIC, partPIT, partClock} {
+		if _, needed := want[name]; needed {
+			if _, ok := parts[name]; !ok {
+				return nil, fmt.Errorf("kvm: VM state lacks part %q", name)
+			}
 		}
 	}
-	var pit kvmPITState2
-	if vm.pit {
-		if err := decodePIT(parts[partPIT], &pit); err != nil {
-			return err
+	p := &parsedVMState{clock: binary.LittleEndian.Uint64(parts[partClock])}
+	if pit {
+		if err := decodePIT(parts[partPIT], &p.pit); err != nil {
+			return nil, err
 		}
 	}
-	if vm.irqchip {
-		for _, c := range []struct {
+	if irqchip {
+		for i, c := range []struct {
 			name string
 			id   uint32
 		}{{partPICMaster, irqchipPICMaster}, {partPICSlave, irqchipPICSlave}, {partIOAPIC, irqchipIOAPIC}} {
 			data := parts[c.name]
 			if c.id == irqchipIOAPIC {
 				if err := checkIOAPIC(data); err != nil {
-					return err
+					return nil, err
 				}
 			} else if err := checkPIC(c.name, data); err != nil {
-				return err
+				return nil, err
 			}
-			chip := kvmIRQChip{ChipID: c.id}
-			copy(chip.Chip[:], data)
-			if _, err := ioctlPtr(vm.fd, kvmSetIRQChip, &chip); err != nil {
-				return fmt.Errorf("kvm: KVM_SET_IRQCHIP %s: %w", c.name, err)
-			}
+			p.chips[i].ChipID = c.id
+			copy(p.chips[i].Chip[:], data)
 		}
 	}
-	if vm.pit {
-		if _, err := ioctlPtr(vm.fd, kvmSetPIT2, &pit); err != nil {
-			return fmt.Errorf("kvm: KVM_SET_PIT2: %w", err)
-		}
-	}
-	clk := kvmClockData{Clock: binary.LittleEndian.Uint64(parts[partClock])}
-	if _, err := ioctlPtr(vm.fd, kvmSetClock, &clk); err != nil {
-		return fmt.Errorf("kvm: KVM_SET_CLOCK: %w", err)
-	}
-	return nil
+	return p, nil
 }
 
 // kvm_pic_state field offsets (arch/x86/include/uapi/asm/kvm.h).
@@ -176,11 +198,10 @@ func checkPIC(name string, b []byte) error {
 // kvm_ioapic_state: base_address u64, ioregsel u32, id u32, irr u32, pad,
 // redirtbl[24] u64.
 const (
-	ioapicBase     = 0
-	ioapicRegSel   = 8
-	ioapicID       = 12
-	ioapicDefault  = 0xfec00000
-	ioapicRegCount = 0x10 + 2*ioapicPins
+	ioapicBase    = 0
+	ioapicRegSel  = 8
+	ioapicID      = 12
+	ioapicDefault = 0xfec00000
 )
 
 func checkIOAPIC(b []byte) error {
@@ -217,7 +238,7 @@ func encodePIT(p *kvmPITState2) []byte {
 
 func decodePIT(b []byte, p *kvmPITState2) error {
 	if len(b) != pitEncodedSize {
-		return errors.New("kvm: VM state pit: wrong size")
+		return fmt.Errorf("kvm: VM state pit: %d bytes, want %d", len(b), pitEncodedSize)
 	}
 	for i := range p.Channels {
 		o := b[16*i:]
