@@ -195,11 +195,10 @@ const (
 // raised so far. The zero value rounds to nearest in single precision with
 // all exceptions unmasked; use NewContext(fcw) to start from a control word.
 type Context struct {
-	RC        Rounding
-	PC        Precision
-	Mask      Exceptions // masked exceptions (FCW bits 0-5): a set bit masks
-	Status    Exceptions // raised exceptions and C1, OR-ed in by each operation
-	precision uint8      // significand bits for PC (24, 53, 64)
+	RC     Rounding
+	PC     Precision
+	Mask   Exceptions // masked exceptions (FCW bits 0-5): a set bit masks
+	Status Exceptions // raised exceptions and C1, OR-ed in by each operation
 }
 
 // NewContext returns a context for control word fcw.
@@ -214,17 +213,11 @@ func (c *Context) SetControl(fcw uint16) {
 	c.RC = Rounding(fcw>>10) & 3
 	c.PC = Precision(fcw>>8) & 3
 	c.Mask = Exceptions(fcw) & AllExceptions
-	c.precision = pcBits[c.PC]
 }
 
 var pcBits = [4]uint8{24, 64, 53, 64}
 
-func (c *Context) prec() uint {
-	if c.precision == 0 {
-		c.precision = pcBits[c.PC&3]
-	}
-	return uint(c.precision)
-}
+func (c *Context) prec() uint { return uint(pcBits[c.PC&3]) }
 
 func (c *Context) masked(e Exceptions) bool { return c.Mask&e != 0 }
 

@@ -1,0 +1,99 @@
+package softfloat
+
+import (
+	"math"
+	"testing"
+)
+
+// Known values, independent of the host (the differential tests in
+// *_amd64_test.go cover the rest).
+
+func f80(v float64) Float80 { return fromF64(v) }
+
+func TestArithmeticValues(t *testing.T) {
+	third := Float80{Mant: 0xaaaaaaaaaaaaaaaa, SignExp: Bias - 2}
+	for _, tc := range []struct {
+		name   string
+		fcw    uint16
+		f      func(c *Context) Float80
+		want   Float80
+		status Exceptions
+	}{
+		{"1+2", 0x37f, func(c *Context) Float80 { return c.Add(One, f80(2)) }, f80(3), 0},
+		{"1/3 nearest", 0x37f, func(c *Context) Float80 { return c.Div(One, f80(3)) }, Float80{0xaaaaaaaaaaaaaaab, Bias - 2}, Inexact | C1},
+		{"1/3 down", 0x77f, func(c *Context) Float80 { return c.Div(One, f80(3)) }, third, Inexact},
+		{"1/3 single precision", 0x07f, func(c *Context) Float80 { return c.Div(One, f80(3)) }, Float80{0xaaaaab0000000000, Bias - 2}, Inexact | C1},
+		{"1/0", 0x37f, func(c *Context) Float80 { return c.Div(One, Zero) }, Inf, ZeroDivide},
+		{"0/0", 0x37f, func(c *Context) Float80 { return c.Div(Zero, Zero) }, Indefinite, Invalid},
+		{"inf-inf", 0x37f, func(c *Context) Float80 { return c.Sub(Inf, Inf) }, Indefinite, Invalid},
+		{"sqrt 4", 0x37f, func(c *Context) Float80 { return c.Sqrt(f80(4)) }, f80(2), 0},
+		{"sqrt -1", 0x37f, func(c *Context) Float80 { return c.Sqrt(f80(-1)) }, Indefinite, Invalid},
+		{"unnormal", 0x37f, func(c *Context) Float80 { return c.Add(Float80{1, Bias}, One) }, Indefinite, Invalid},
+		{"overflow", 0x37f, func(c *Context) Float80 { return c.Mul(Float80{jBit, 0x7ffe}, f80(2)) }, Inf, Overflow | Inexact | C1},
+		{"overflow toward zero", 0xf7f, func(c *Context) Float80 { return c.Mul(Float80{jBit, 0x7ffe}, f80(2)) }, Float80{^uint64(0), 0x7ffe}, Overflow | Inexact},
+		{"underflow to denormal", 0x37f, func(c *Context) Float80 { return c.Div(Float80{jBit, 1}, f80(4)) }, Float80{jBit >> 2, 0}, 0},
+		{"frndint 2.5", 0x37f, func(c *Context) Float80 { return c.RoundInt(f80(2.5)) }, f80(2), Inexact},
+		{"fscale", 0x37f, func(c *Context) Float80 { return c.Scale(f80(3), f80(4.7)) }, f80(48), 0},
+	} {
+		c := NewContext(tc.fcw)
+		if got := tc.f(&c); got != tc.want || c.Status != tc.status {
+			t.Errorf("%s: got %v status %#x, want %v status %#x", tc.name, got, c.Status, tc.want, tc.status)
+		}
+	}
+}
+
+func TestConversionValues(t *testing.T) {
+	c := NewContext(0x37f)
+	if got := c.ToInt(f80(-2.5), 16, false); got != -2 {
+		t.Errorf("FIST -2.5 = %d", got)
+	}
+	if got := c.ToInt(f80(-2.5), 16, true); got != -2 {
+		t.Errorf("FISTTP -2.5 = %d", got)
+	}
+	if got := c.ToInt(f80(40000), 16, false); got != -32768 || c.Status&Invalid == 0 {
+		t.Errorf("FIST 40000 to m16 = %d, status %#x", got, c.Status)
+	}
+	c = NewContext(0x37f)
+	if got := math.Float64frombits(c.ToFloat64(c.Div(One, f80(3)))); got != 1.0/3 {
+		t.Errorf("1/3 to double = %v", got)
+	}
+	if got := c.ToFloat32(f80(1e39)); got != 0x7f800000 || c.Status&Overflow == 0 {
+		t.Errorf("1e39 to single = %#x status %#x", got, c.Status)
+	}
+	bcd := c.ToBCD(f80(-1234567))
+	if want := [10]byte{0x67, 0x45, 0x23, 0x01, 9: 0x80}; bcd != want {
+		t.Errorf("FBSTP -1234567 = % x", bcd)
+	}
+	if got := FromBCD(bcd); got != f80(-1234567) {
+		t.Errorf("FBLD back = %v", got)
+	}
+	var b [10]byte
+	Pi.PutBytes(b[:])
+	if FromBytes(b[:]) != Pi || Float80(Pi.Accel()) != Pi {
+		t.Error("10-byte or accel round trip changed pi")
+	}
+}
+
+func TestCompareAndExamine(t *testing.T) {
+	c := NewContext(0x37f)
+	if o := c.Compare(One, f80(2), true); o != Less || o.FSW() != C0 || o.EFLAGS() != 1 {
+		t.Errorf("1 vs 2: %v", o)
+	}
+	if o := c.Compare(Indefinite, One, false); o != Unordered || c.Status != 0 {
+		t.Errorf("FUCOM QNaN: %v status %#x", o, c.Status)
+	}
+	if o := c.Compare(Indefinite, One, true); o != Unordered || c.Status != Invalid {
+		t.Errorf("FCOM QNaN: %v status %#x", o, c.Status)
+	}
+	for _, tc := range []struct {
+		f    Float80
+		want uint16
+	}{{Zero, C3}, {One.Neg(), C2 | uint16(C1)}, {Inf, C2 | C0}, {Indefinite, C0 | uint16(C1)}, {Float80{1, 0}, C3 | C2}, {Float80{1, Bias}, 0}} {
+		if got := Examine(tc.f, false); got != tc.want {
+			t.Errorf("FXAM %v = %#x, want %#x", tc.f, got, tc.want)
+		}
+	}
+	if got := Examine(One, true); got != C3|C0 {
+		t.Errorf("FXAM empty = %#x", got)
+	}
+}
