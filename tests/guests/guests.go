@@ -63,6 +63,8 @@ var All = []Guest{
 	// linuxboot.rom replays a 64-bit direct kernel boot's entry state; it
 	// needs all of its symbols (see src/linuxboot.S).
 	{Name: "linuxboot.rom", Kind: ROM, Symbols: []string{"GDT_BASE", "GDT_LIMIT", "CR3", "ENTRY", "BOOT_PARAMS", "CS_SEL", "DS_SEL"}, src: "linuxboot.S", needsSymbols: true},
+	// pmboot.rom replays a 32-bit protected-mode entry (src/pmboot.S).
+	{Name: "pmboot.rom", Kind: ROM, Symbols: []string{"GDT_BASE", "GDT_LIMIT", "ENTRY", "EAX", "EBX", "ESI", "CS_SEL", "DS_SEL"}, src: "pmboot.S", needsSymbols: true},
 }
 
 // Defaults of the build-time symbols every guest takes.
@@ -96,7 +98,7 @@ func Expected(name string, cpus int) (string, error) {
 	switch name {
 	case "hello.rom":
 		return "hello from gemu test rom\n", nil
-	case "exit.rom", "pioloop.rom", "mmioloop.rom", "linuxboot.rom":
+	case "exit.rom", "pioloop.rom", "mmioloop.rom", "linuxboot.rom", "pmboot.rom":
 		return "", nil
 	case "smp.elf":
 		var b strings.Builder
