@@ -276,9 +276,8 @@ func (img *Image) fixCopied() error {
 			img.l1[i] = ne
 			img.l1Dirty = true
 		}
-		if r != 1 {
-			continue
-		}
+		// Shared tables are updated in place too: COPIED flags mean
+		// nothing in a snapshot's tables.
 		t, err := img.loadL2(l2off)
 		if err != nil {
 			return err

@@ -45,6 +45,9 @@ func record(matrix, check string, ok bool, note string) {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(crashEnvImage) != "" {
+		crashWriter()
+	}
 	if _, err := exec.LookPath("qemu-img"); err != nil {
 		fmt.Println("blockinterop: qemu-img not installed (Debian package qemu-utils); skipping the interoperability matrix")
 		os.Exit(m.Run())
