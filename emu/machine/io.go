@@ -46,8 +46,10 @@ func (r gsiRouter) SetGSI(gsi uint32, high bool) {
 		r.m.userIRQ.SetGSI(gsi, high)
 		return
 	}
-	if r.m.vm == nil {
-		return // before the VM exists (device resets at build time)
+	if r.m.vm == nil || r.m.board.irqChip(r.m) == accel.IRQChipUser {
+		// Before the VM exists (power-on resets), or no interrupt
+		// controller model is connected on this board yet.
+		return
 	}
 	if err := r.m.vm.SetGSI(gsi, high); err != nil {
 		r.m.log.Warn("interrupt not delivered", "gsi", gsi, "err", err)

@@ -6,6 +6,7 @@ import (
 
 	"gemu/accel"
 	"gemu/accel/kvm"
+	"gemu/emu/chardev"
 	"gemu/emu/config"
 	"gemu/emu/loader"
 	"gemu/hw/char/debugcon"
@@ -162,23 +163,29 @@ func (p *pc) buildTimers(m *Machine) error {
 	return nil
 }
 
+// addSerial adds a UART on chardevID ("": no backend, output dropped).
 func (p *pc) addSerial(m *Machine, chardevID string, port serial.ISAPort, name string) error {
-	h, err := m.chars.Attach(chardevID, name)
+	sc := serial.Config{
+		IOBase: port.IOBase,
+		IRQ:    m.isaIRQ(port.IRQ),
+		Clock:  m.clock,
+		Logger: m.log.With("dev", name),
+	}
+	var h chardev.Chardev
+	if chardevID != "" {
+		var err error
+		if h, err = m.chars.Attach(chardevID, name); err != nil {
+			return err
+		}
+		sc.Out, sc.RxReady = h, h.Wake
+	}
+	u, err := serial.New(sc)
 	if err != nil {
 		return err
 	}
-	u, err := serial.New(serial.Config{
-		IOBase:  port.IOBase,
-		IRQ:     m.isaIRQ(port.IRQ),
-		Clock:   m.clock,
-		Out:     h,
-		RxReady: h.Wake,
-		Logger:  m.log.With("dev", name),
-	})
-	if err != nil {
-		return err
+	if h != nil {
+		h.SetReceiver(u)
 	}
-	h.SetReceiver(u)
 	if err := m.io.Map(u.Region()); err != nil {
 		return err
 	}
@@ -205,9 +212,6 @@ func (p *pc) addDevice(m *Machine, d *config.DeviceDef, nextCOM *int) error {
 		}
 		*nextCOM = idx + 1
 		chr, _ := d.String("chardev")
-		if chr == "" {
-			return fmt.Errorf("isa-serial needs chardev=")
-		}
 		return p.addSerial(m, chr, port, deviceName(d))
 	case "isa-debug-exit":
 		base, _ := d.Uint("iobase")
