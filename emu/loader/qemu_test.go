@@ -191,3 +191,32 @@ func TestMultibootBootsOnQEMU(t *testing.T) {
 		t.Errorf("status %d, console:\n%s\nwant status %d and:\n%s", status, out, guests.QEMUStatus(guests.ExitOK), want)
 	}
 }
+
+// TestPVHBootsOnQEMU starts pvh.elf from the PVH loader's layout; the guest
+// prints what its hvm_start_info holds, which must match what it prints
+// when QEMU's own PVH loader starts it (tests/guests checks that side).
+func TestPVHBootsOnQEMU(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots a guest under QEMU")
+	}
+	p, err := guests.Build("pvh.elf")
+	if errors.Is(err, guests.ErrNoTools) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ram := mem.NewForTest(64 << 20)
+	mod := img("module", pattern(12345, 1))
+	b, err := Kernel(ram, KernelConfig{Kernel: openImage(t, p), Cmdline: "hello pvh", Initrd: []Module{{mod, "module"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Protocol != "pvh" {
+		t.Fatalf("protocol %s", b.Protocol)
+	}
+	out, status := replay(t, ram, b.Regions, b.CPU, 1)
+	if want := guests.ExpectedPVH("hello pvh", 12345); out != want || status != guests.QEMUStatus(guests.ExitOK) {
+		t.Errorf("status %d, console:\n%s\nwant status %d and:\n%s", status, out, guests.QEMUStatus(guests.ExitOK), want)
+	}
+}

@@ -1,7 +1,7 @@
 // Package guests builds the small test guests in src/ with the GNU assembler
-// and linker from binutils: BIOS images that start at the reset vector, and
-// a Multiboot kernel. They report over COM1 and leave through isa-debug-exit,
-// and run unchanged on gemu and on QEMU:
+// and linker from binutils: BIOS images that start at the reset vector, a
+// Multiboot kernel and a PVH kernel. They report over COM1 and leave through
+// isa-debug-exit, and run unchanged on gemu and on QEMU:
 //
 //	qemu-system-x86_64 -M pc -nodefaults -display none -serial stdio \
 //	    -device isa-debug-exit,iobase=0xf4,iosize=4 -bios hello.rom
@@ -39,6 +39,8 @@ const (
 	ROM Kind = iota + 1
 	// Multiboot guests are 32-bit ELF Multiboot kernels: -kernel FILE.
 	Multiboot
+	// PVH guests are ELF kernels with a PVH entry note: -kernel FILE.
+	PVH
 )
 
 // Guest describes one test guest.
@@ -60,6 +62,7 @@ var All = []Guest{
 	{Name: "pioloop.rom", Kind: ROM, Symbols: []string{"LOOPS", "PIO_PORT"}, src: "pioloop.S"},
 	{Name: "mmioloop.rom", Kind: ROM, Symbols: []string{"LOOPS", "MMIO_ADDR"}, src: "mmioloop.S"},
 	{Name: "smp.elf", Kind: Multiboot, Symbols: []string{"TICKS"}, src: "smp.S"},
+	{Name: "pvh.elf", Kind: PVH, src: "pvh.S"},
 	// linuxboot.rom replays a 64-bit direct kernel boot's entry state; it
 	// needs all of its symbols (see src/linuxboot.S).
 	{Name: "linuxboot.rom", Kind: ROM, Symbols: []string{"GDT_BASE", "GDT_LIMIT", "CR3", "ENTRY", "BOOT_PARAMS", "CS_SEL", "DS_SEL"}, src: "linuxboot.S", needsSymbols: true},
@@ -110,6 +113,20 @@ func Expected(name string, cpus int) (string, error) {
 		return b.String(), nil
 	}
 	return "", fmt.Errorf("guests: no guest %q", name)
+}
+
+// ExpectedPVH returns what pvh.elf prints when started with a command line
+// and modules of the given sizes.
+func ExpectedPVH(cmdline string, moduleSizes ...int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "pvh: start_info ok\ncmdline: %s\nmodules: %d\n", cmdline, len(moduleSizes))
+	for i, n := range moduleSizes {
+		if i < 4 {
+			fmt.Fprintf(&b, "module %d: %d bytes\n", i, n)
+		}
+	}
+	b.WriteString("memmap: ram at 1M\n")
+	return b.String()
 }
 
 // Build returns the path of the guest called name, built with the default
@@ -231,6 +248,14 @@ func buildInto(dir, name string, syms map[string]uint64) (string, error) {
 		}
 		if st, err := os.Stat(tmp); err != nil || st.Size() != 64<<10 {
 			return "", fmt.Errorf("guests: %s is not a 64 KiB image", name)
+		}
+	case PVH:
+		steps := [][]string{
+			append([]string{"as", "--64", "-I", work, "-o", "g.o"}, append(asArgs, g.src)...),
+			{"ld", "-m", "elf_x86_64", "-n", "--no-warn-rwx-segments", "-Ttext=0x100000", "-e", "_start", "-o", tmp, "g.o"},
+		}
+		if err := run(work, steps); err != nil {
+			return "", fmt.Errorf("guests: building %s: %w", name, err)
 		}
 	case Multiboot:
 		// Assembled and linked as x86-64 (the kernel has 64-bit code and

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -125,6 +126,20 @@ func runQEMU(t *testing.T, g Guest, path string, extra ...string) (string, int) 
 		t.Fatalf("%s: QEMU did not finish; output so far:\n%s", g.Name, out.String())
 	}
 	return out.String(), ee.ExitCode()
+}
+
+func TestPVHOnQEMU(t *testing.T) {
+	g, _ := Lookup("pvh.elf")
+	p := build(t, "pvh.elf")
+	rd := filepath.Join(t.TempDir(), "module")
+	os.WriteFile(rd, make([]byte, 12345), 0o644)
+	out, status := runQEMU(t, g, p, "-append", "hello pvh", "-initrd", rd)
+	if want := ExpectedPVH("hello pvh", 12345); out != want {
+		t.Errorf("serial output:\n%q\nwant:\n%q", out, want)
+	}
+	if status != QEMUStatus(ExitOK) {
+		t.Errorf("exit status %d, want %d", status, QEMUStatus(ExitOK))
+	}
 }
 
 func TestGuestsOnQEMU(t *testing.T) {
