@@ -1,3 +1,5 @@
+//go:build linux
+
 package simd
 
 import (
@@ -17,7 +19,7 @@ import (
 // bit for bit. -sse.cases scales the cases per form; -sse.seed reproduces a
 // run; -sse.op restricts it to forms whose name contains the string.
 var (
-	sseCases = flag.Int("sse.cases", 300, "random cases per instruction form")
+	sseCases = flag.Int("sse.cases", 200, "random cases per instruction form")
 	sseSeed  = flag.Uint64("sse.seed", 0, "seed (0: random)")
 	sseOp    = flag.String("sse.op", "", "only forms whose name contains this")
 )

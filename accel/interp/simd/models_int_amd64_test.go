@@ -1,3 +1,5 @@
+//go:build linux
+
 package simd
 
 import "gemu/accel/interp/simd/internal/ssehw"

@@ -15,7 +15,7 @@ import (
 // and the status flags bit for bit. -x87.cases scales the number of cases
 // per family; -x87.seed makes a run reproducible (the seed is logged).
 var (
-	x87Cases = flag.Int("x87.cases", 20000, "random cases per x87 instruction family")
+	x87Cases = flag.Int("x87.cases", 10000, "random cases per x87 instruction family")
 	x87Seed  = flag.Uint64("x87.seed", 0, "seed for the x87 differential tests (0: random)")
 )
 
