@@ -100,13 +100,17 @@ func TestBuildWith(t *testing.T) {
 // runQEMU runs a guest under QEMU with TCG and returns its serial output
 // and exit status.
 func runQEMU(t *testing.T, g Guest, path string, extra ...string) (string, int) {
+	return runQEMUAccel(t, []string{"-accel", "tcg"}, g, path, extra...)
+}
+
+func runQEMUAccel(t *testing.T, accel []string, g Guest, path string, extra ...string) (string, int) {
 	t.Helper()
 	qemu, err := exec.LookPath("qemu-system-x86_64")
 	if err != nil {
 		t.Skip("qemu-system-x86_64 not installed")
 	}
-	args := []string{"-M", "pc", "-accel", "tcg", "-m", "64", "-nodefaults", "-display", "none",
-		"-serial", "stdio", "-monitor", "none", "-device", fmt.Sprintf("isa-debug-exit,iobase=%#x,iosize=4", ExitPort)}
+	args := append([]string{"-M", "pc", "-m", "64", "-nodefaults", "-display", "none",
+		"-serial", "stdio", "-monitor", "none", "-device", fmt.Sprintf("isa-debug-exit,iobase=%#x,iosize=4", ExitPort)}, accel...)
 	if g.Kind == ROM {
 		args = append(args, "-bios", path)
 	} else {
@@ -163,6 +167,43 @@ func TestGuestsOnQEMU(t *testing.T) {
 			}
 			if status != QEMUStatus(ExitOK) {
 				t.Errorf("exit status %d, want %d", status, QEMUStatus(ExitOK))
+			}
+		})
+	}
+}
+
+// TestGuestsOnQEMUKVM runs the guests under QEMU on KVM, where this kind of
+// host emulates kernel-mode code and refuses some instructions: the guests
+// must keep to what it can run.
+func TestGuestsOnQEMUKVM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: kernel-mode code is emulated on this kind of host")
+	}
+	f, err := os.OpenFile("/dev/kvm", os.O_RDWR, 0)
+	if err != nil {
+		t.Skipf("KVM not usable: %v", err)
+	}
+	f.Close()
+	kvm := []string{"-accel", "kvm", "-cpu", "host,-arch-capabilities"}
+	for _, r := range []struct {
+		guest string
+		cpus  int
+	}{{"hello.rom", 1}, {"mmioloop.rom", 1}, {"smp.elf", 2}, {"pvh.elf", 1}} {
+		t.Run(r.guest, func(t *testing.T) {
+			g, _ := Lookup(r.guest)
+			p := build(t, r.guest)
+			var extra []string
+			want, _ := Expected(r.guest, r.cpus)
+			switch g.Kind {
+			case Multiboot:
+				extra = []string{"-smp", fmt.Sprint(r.cpus), "-append", fmt.Sprintf("cpus=%d", r.cpus)}
+			case PVH:
+				extra = []string{"-append", "kvm"}
+				want = ExpectedPVH("kvm")
+			}
+			out, status := runQEMUAccel(t, kvm, g, p, extra...)
+			if out != want || status != QEMUStatus(ExitOK) {
+				t.Errorf("status %d, serial output:\n%q\nwant status %d and:\n%q", status, out, QEMUStatus(ExitOK), want)
 			}
 		})
 	}
