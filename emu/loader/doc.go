@@ -25,7 +25,14 @@
 //	0xf0000  MP floating pointer and configuration table (e820 reserved)
 //
 // Kernels load at 1 MiB, or at a relocatable bzImage's pref_address when its
-// whole init_size fits below the top of low RAM. An initrd or Multiboot
-// modules go as high as they fit in usable RAM below 4 GiB (and below the
-// kernel's initrd_addr_max), page aligned.
+// whole init_size fits below the top of low RAM; ELF kernels at their
+// segments' physical addresses. A Linux or PVH initrd goes as high as it fits
+// in usable RAM below 4 GiB (and below a bzImage's initrd_addr_max), page
+// aligned, outside the memory a bzImage decompresses into (its runtime
+// address for init_size bytes). Multiboot modules follow the kernel, each
+// page aligned, as GRUB and QEMU place them.
+//
+// A bzImage without ACPI finds its CPUs only through MP tables, and only if
+// built with CONFIG_X86_MPPARSE: Debian's generic kernel is, its cloud
+// kernel is not.
 package loader

@@ -90,7 +90,9 @@ type Boot struct {
 	Protocol string
 	// E820 is the memory map given to the guest (nil for "bios").
 	E820 []E820Entry
-	// Regions lists what was placed, in placement order.
+	// Regions lists what was placed, in placement order. "kernel
+	// workspace" is memory kept free for a bzImage to decompress into;
+	// nothing is written there.
 	Regions []Region
 }
 
