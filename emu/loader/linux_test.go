@@ -281,3 +281,24 @@ func TestLinuxWithRAMAbove4G(t *testing.T) {
 		t.Errorf("alt_mem_k %d", got)
 	}
 }
+
+// An Image whose declared size disagrees with its reader is refused without
+// a huge allocation.
+func TestLinuxLyingImageSize(t *testing.T) {
+	k := fakeBzImage(defaultBz())
+	ram := mem.NewForTest(64 << 20)
+	for _, tc := range []struct {
+		size int64
+		want string
+	}{{1 << 40, "not inside usable guest RAM"}, {int64(len(k)) + 4096, "truncated"}} {
+		_, err := Linux(ram, LinuxConfig{Kernel: Image{"k", bytes.NewReader(k), tc.size}})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("size %d: err = %v, want %q", tc.size, err, tc.want)
+		}
+		rd := Image{"rd", bytes.NewReader([]byte("x")), tc.size}
+		_, err = Linux(ram, LinuxConfig{Kernel: img("k", k), Initrd: &rd})
+		if err == nil {
+			t.Errorf("initrd size %d accepted", tc.size)
+		}
+	}
+}
