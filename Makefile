@@ -33,11 +33,15 @@ assets: build
 	$(GO) run ./tests/assets -dir $(ASSETS)
 
 guests:
-	$(GO) run ./tests/guests/build.go -out $(CURDIR)/tests/guests/build
+	$(GO) run ./tests/guests/cmd/build -out $(CURDIR)/tests/guests/build
 
-test: deps vet build assets
-	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -tags e2e -timeout 25m ./tests/...
+# test runs every tier the machine supports: unit tests, the race detector
+# over the concurrent packages, then end-to-end boots and differential runs
+# (tag e2e; KVM and QEMU tests skip with a reason where unavailable).
+test: deps vet build assets guests
+	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -timeout 20m ./emu/... ./hw/... ./migration/...
+	$(GO) test -count=1 -tags e2e -timeout 30m ./tests/...
 
 unit:
 	$(GO) test ./...
