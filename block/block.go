@@ -303,3 +303,21 @@ type OptionInfo struct {
 type OptionLister interface {
 	CreateOptionsHelp() []OptionInfo
 }
+
+// Compressor compresses one cluster; one per goroutine.
+type Compressor interface {
+	// Compress returns the compressed cluster, or nil when compression
+	// does not pay (the cluster is then stored as it is). The result
+	// stays valid until the next call.
+	Compress(src []byte) ([]byte, error)
+}
+
+// CompressedWriter is an image that stores whole clusters compressed
+// (qemu-img convert -c).
+type CompressedWriter interface {
+	ClusterSize() int64
+	NewCompressor() Compressor
+	// WriteCompressed stores the cluster at off (data, and its
+	// compressed form z from a Compressor, nil to store data as is).
+	WriteCompressed(off int64, data, z []byte) error
+}

@@ -98,7 +98,7 @@ type Compressor struct {
 }
 
 // NewCompressor returns a compressor for img's compression type.
-func (img *Image) NewCompressor() *Compressor { return &Compressor{typ: img.h.compressionType} }
+func (img *Image) NewCompressor() block.Compressor { return &Compressor{typ: img.h.compressionType} }
 
 // Compress returns the compressed form of one cluster, or nil when it does
 // not shrink (the cluster is then stored uncompressed). The result is valid

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"gemu/block"
-	"gemu/block/qcow2"
 )
 
 // concat presents several source images as one, like qemu-img convert
@@ -172,7 +171,7 @@ const convertChunk = 2 << 20
 // large runs, and all-zero blocks of sparseSize bytes are left sparse.
 func convertData(src *source, dst *block.Node, compress bool, sparseSize int64, existing, hasBacking bool, pr *progress) error {
 	img := unwrapImage(dst.Image)
-	if compress {
+	if rc, ok := img.(interface{ RequiresCompression() bool }); compress || ok && rc.RequiresCompression() {
 		return convertCompressed(src, img, pr)
 	}
 	zeroer, _ := img.(block.Zeroer)
@@ -265,17 +264,10 @@ func writeSparse(img block.Image, z block.Zeroer, p []byte, off, sparseSize int6
 	return nil
 }
 
-// compressedWriter is an image that stores compressed clusters.
-type compressedWriter interface {
-	ClusterSize() int64
-	WriteCompressed(off int64, data, z []byte) error
-	NewCompressor() *qcow2.Compressor
-}
-
 // convertCompressed compresses clusters on every core and writes them in
 // order.
 func convertCompressed(src *source, img block.Image, pr *progress) error {
-	cw, ok := img.(compressedWriter)
+	cw, ok := img.(block.CompressedWriter)
 	if !ok {
 		if sw, ok := img.(interface {
 			WriteStream(r io.ReaderAt, size int64) error

@@ -365,11 +365,16 @@ func cmdCheck(e *env, args []string) error {
 	}
 	var buf bytes.Buffer
 	if *output == "json" {
-		o := jsonObj{{"image-end-offset", res.ImageEndOffset}}
+		var o jsonObj
+		if res.ImageEndOffset > 0 {
+			o = append(o, kv{"image-end-offset", res.ImageEndOffset})
+		}
 		if res.CompressedClusters > 0 {
 			o = append(o, kv{"compressed-clusters", res.CompressedClusters})
 		}
-		o = append(o, kv{"total-clusters", res.TotalClusters})
+		if res.TotalClusters > 0 {
+			o = append(o, kv{"total-clusters", res.TotalClusters})
+		}
 		if res.Corruptions > 0 {
 			o = append(o, kv{"corruptions", res.Corruptions})
 		}
@@ -382,8 +387,11 @@ func cmdCheck(e *env, args []string) error {
 		if res.LeaksFixed > 0 {
 			o = append(o, kv{"leaks-fixed", res.LeaksFixed})
 		}
-		o = append(o, kv{"check-errors", res.CheckErrors}, kv{"allocated-clusters", res.AllocatedClusters},
-			kv{"filename", name}, kv{"format", n.Format.Name()})
+		o = append(o, kv{"check-errors", res.CheckErrors})
+		if res.AllocatedClusters > 0 {
+			o = append(o, kv{"allocated-clusters", res.AllocatedClusters})
+		}
+		o = append(o, kv{"filename", name}, kv{"format", n.Format.Name()})
 		if res.FragmentedClusters > 0 {
 			o = append(o, kv{"fragmented-clusters", res.FragmentedClusters})
 		}
@@ -403,7 +411,7 @@ func cmdCheck(e *env, args []string) error {
 				fmt.Fprintf(&buf, "\n%d internal errors have occurred during the check.\n", res.CheckErrors)
 			}
 		}
-		if res.TotalClusters > 0 {
+		if res.TotalClusters > 0 && res.AllocatedClusters > 0 {
 			pct := func(a int64) float64 { return 100 * float64(a) / float64(res.TotalClusters) }
 			fpct, cpct := 0.0, 0.0
 			if res.AllocatedClusters > 0 {
