@@ -349,3 +349,37 @@ func (a *apt) fetch(dir, pkg string) (string, string, error) {
 	}
 	return rel, strings.TrimSpace(ver), nil
 }
+
+// InitramfsWithModules returns an initramfs whose /init loads the named
+// modules of a kernel flavor (with their dependencies) before printing
+// MarkerInit: "virtio_pci", "virtio_blk", ... It is built on first use and
+// kept in the cache under a name derived from the flavor and the modules.
+func InitramfsWithModules(flavor string, modules ...string) (string, error) {
+	dir := Dir()
+	m, err := ReadManifest(dir)
+	if err != nil {
+		return "", err
+	}
+	k, ok := m.Kernels[flavor]
+	if !ok {
+		return "", fmt.Errorf("assets: kernel flavor %q: %w", flavor, ErrNotFetched)
+	}
+	h := sha256.Sum256([]byte(initramfsSum() + "\n" + k.Release + "\n" + strings.Join(modules, "\n")))
+	name := fmt.Sprintf("initramfs-%s-%s.cpio.gz", flavor, hex.EncodeToString(h[:6]))
+	p := filepath.Join(dir, name)
+	if _, err := os.Stat(p); err == nil {
+		return p, nil
+	}
+	err = writeFileAtomic(p, func(w io.Writer) error {
+		return BuildInitramfs(w, InitramfsConfig{
+			Busybox:    filepath.Join(dir, m.Busybox),
+			ModulesDir: filepath.Join(dir, k.Modules),
+			Modules:    modules,
+			Compress:   true,
+		})
+	})
+	if err != nil {
+		return "", err
+	}
+	return p, nil
+}

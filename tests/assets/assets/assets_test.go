@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -137,21 +138,62 @@ func TestCmdline(t *testing.T) {
 	}
 }
 
-// fakeModules makes a lib/modules/<ver> tree with a dependency chain.
+// fakeKO returns a minimal ELF64 relocatable file whose .modinfo section
+// says the module depends on depends (comma separated).
+func fakeKO(depends string) []byte {
+	le := binary.LittleEndian
+	modinfo := []byte("license=GPL\x00depends=" + depends + "\x00vermagic=6.1.0\x00")
+	shstr := []byte("\x00.modinfo\x00.shstrtab\x00")
+	b := make([]byte, 64)
+	copy(b, "\x7fELF\x02\x01\x01")
+	le.PutUint16(b[16:], 1)  // ET_REL
+	le.PutUint16(b[18:], 62) // x86-64
+	le.PutUint32(b[20:], 1)
+	le.PutUint16(b[52:], 64)
+	le.PutUint16(b[58:], 64)
+	le.PutUint16(b[60:], 3)
+	le.PutUint16(b[62:], 2)
+	miOff := len(b)
+	b = append(b, modinfo...)
+	ssOff := len(b)
+	b = append(b, shstr...)
+	for len(b)%8 != 0 {
+		b = append(b, 0)
+	}
+	le.PutUint64(b[40:], uint64(len(b))) // e_shoff
+	sh := func(name, typ uint32, off, size int) {
+		h := make([]byte, 64)
+		le.PutUint32(h, name)
+		le.PutUint32(h[4:], typ)
+		le.PutUint64(h[24:], uint64(off))
+		le.PutUint64(h[32:], uint64(size))
+		le.PutUint64(h[48:], 1)
+		b = append(b, h...)
+	}
+	sh(0, 0, 0, 0)
+	sh(1, 1, miOff, len(modinfo)) // .modinfo, PROGBITS
+	sh(10, 3, ssOff, len(shstr))  // .shstrtab, STRTAB
+	return b
+}
+
+// fakeModules makes a lib/modules/<ver> tree, without modules.dep as in
+// Debian's packages, with a dependency chain.
 func fakeModules(t *testing.T) string {
 	dir := filepath.Join(t.TempDir(), "6.1.0-test")
-	files := map[string]string{
-		"kernel/drivers/virtio/virtio.ko":      "v",
-		"kernel/drivers/virtio/virtio_ring.ko": "r",
-		"kernel/drivers/block/virtio_blk.ko":   "b",
-		"kernel/drivers/net/virtio_net.ko":     "n",
-		"modules.dep":                          "kernel/drivers/virtio/virtio.ko:\nkernel/drivers/virtio/virtio_ring.ko:\nkernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\nkernel/drivers/net/virtio_net.ko: kernel/drivers/virtio/virtio.ko\n",
-		"modules.alias":                        "alias virtio:d00000002v* virtio_blk\n",
+	files := map[string][]byte{
+		"kernel/drivers/virtio/virtio.ko":      fakeKO(""),
+		"kernel/drivers/virtio/virtio_ring.ko": fakeKO("virtio"),
+		"kernel/drivers/block/virtio_blk.ko":   fakeKO("virtio,virtio_ring"),
+		"kernel/drivers/net/virtio_net.ko":     fakeKO("virtio_ring,virtio"),
+		"kernel/drivers/net/loop-a.ko":         fakeKO("loop_b"),
+		"kernel/drivers/net/loop-b.ko":         fakeKO("loop_a"),
+		"kernel/drivers/net/orphan.ko":         fakeKO("missing"),
+		"modules.order":                        []byte("kernel/drivers/virtio/virtio.ko\n"),
 	}
 	for name, c := range files {
 		p := filepath.Join(dir, name)
 		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+		if err := os.WriteFile(p, c, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -179,7 +221,7 @@ func TestBuildInitramfs(t *testing.T) {
 	for _, want := range []string{"init", "bin/busybox", "bin/sh", "dev/console", "dev/null", "proc", "sys",
 		"lib/modules/6.1.0-test/kernel/drivers/block/virtio_blk.ko", "lib/modules/6.1.0-test/kernel/drivers/virtio/virtio.ko",
 		"lib/modules/6.1.0-test/kernel/drivers/virtio/virtio_ring.ko", "lib/modules/6.1.0-test/modules.dep",
-		"lib/modules/6.1.0-test/modules.alias", "etc/gemu-modules"} {
+		"lib/modules/6.1.0-test/modules.order", "etc/gemu-modules"} {
 		if i := sort.SearchStrings(got, want); i == len(got) || got[i] != want {
 			t.Errorf("initramfs lacks %s; has %v", want, got)
 		}
@@ -190,7 +232,7 @@ func TestBuildInitramfs(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	cmd := exec.Command("cpio", "-id", "--quiet", "init", "etc/gemu-modules")
+	cmd := exec.Command("cpio", "-id", "--quiet", "init", "etc/gemu-modules", "lib/modules/6.1.0-test/modules.dep")
 	cmd.Dir, cmd.Stdin = dir, bytes.NewReader(raw)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("cpio -id: %v\n%s", err, out)
@@ -198,12 +240,21 @@ func TestBuildInitramfs(t *testing.T) {
 	if s, _ := os.ReadFile(filepath.Join(dir, "init")); !bytes.Contains(s, []byte("echo "+MarkerInit)) || !bytes.HasPrefix(s, []byte("#!/bin/busybox sh\n")) {
 		t.Errorf("init script:\n%s", s)
 	}
-	if s, _ := os.ReadFile(filepath.Join(dir, "etc/gemu-modules")); string(s) != "virtio-blk\n" {
+	// Dependencies load first.
+	m := "/lib/modules/6.1.0-test/kernel/drivers/"
+	if s, _ := os.ReadFile(filepath.Join(dir, "etc/gemu-modules")); string(s) != m+"virtio/virtio.ko\n"+m+"virtio/virtio_ring.ko\n"+m+"block/virtio_blk.ko\n" {
 		t.Errorf("etc/gemu-modules = %q", s)
 	}
+	if s, _ := os.ReadFile(filepath.Join(dir, "lib/modules/6.1.0-test/modules.dep")); !strings.Contains(string(s),
+		"kernel/drivers/block/virtio_blk.ko: kernel/drivers/virtio/virtio.ko kernel/drivers/virtio/virtio_ring.ko\n") {
+		t.Errorf("modules.dep = %q", s)
+	}
 
-	if err := BuildInitramfs(io.Discard, InitramfsConfig{Busybox: bb, ModulesDir: fakeModules(t), Modules: []string{"nosuch"}}); err == nil || !strings.Contains(err.Error(), "nosuch") {
-		t.Errorf("unknown module: %v", err)
+	for mod, want := range map[string]string{"nosuch": "module nosuch not in", "orphan": "missing (needed by orphan)", "loop_a": "cycle"} {
+		err := BuildInitramfs(io.Discard, InitramfsConfig{Busybox: bb, ModulesDir: fakeModules(t), Modules: []string{mod}})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("module %s: err = %v, want %q", mod, err, want)
+		}
 	}
 	if err := BuildInitramfs(io.Discard, InitramfsConfig{Busybox: filepath.Join(t.TempDir(), "none")}); err == nil {
 		t.Error("missing busybox accepted")
@@ -287,5 +338,46 @@ func TestInitramfsBootsOnQEMU(t *testing.T) {
 		MarkerBegin + " 2\n1\n" + MarkerEnd + " 2 status=7\n" + MarkerDone + "\n"
 	if !strings.Contains(s, want) {
 		t.Errorf("console output lacks\n%s\ngot:\n%s", want, s)
+	}
+}
+
+// TestModulesLoadOnQEMU boots the cloud kernel with virtio-blk as modules in
+// the initramfs and a virtio disk: /init must load them and see the disk.
+func TestModulesLoadOnQEMU(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots a kernel under QEMU")
+	}
+	qemu, err := exec.LookPath("qemu-system-x86_64")
+	if err != nil {
+		t.Skip("qemu-system-x86_64 not installed")
+	}
+	k, err := Kernel(Cloud)
+	if errors.Is(err, ErrNotFetched) {
+		t.Skipf("assets not fetched (make assets): %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := InitramfsWithModules(Cloud, "virtio_pci", "virtio_blk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk := filepath.Join(t.TempDir(), "disk.img")
+	if err := os.WriteFile(disk, make([]byte, 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmdline := "console=ttyS0 quiet panic=-1 cryptomgr.notests " + Cmdline("cat /sys/block/vda/size")
+	cmd := exec.CommandContext(ctx, qemu, "-M", "pc", "-accel", "tcg", "-m", "256", "-nodefaults", "-display", "none",
+		"-serial", "stdio", "-monitor", "none", "-no-reboot", "-kernel", k, "-initrd", rd, "-append", cmdline,
+		"-drive", "file="+disk+",format=raw,if=virtio")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("qemu: %v\n%s", err, out)
+	}
+	s := strings.ReplaceAll(string(out), "\r\n", "\n")
+	if want := MarkerBegin + " 1\n2048\n" + MarkerEnd + " 1 status=0\n"; !strings.Contains(s, want) || strings.Contains(s, "modprobe") {
+		t.Errorf("console lacks\n%s\ngot:\n%s", want, s)
 	}
 }

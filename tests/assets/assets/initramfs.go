@@ -1,11 +1,12 @@
 package assets
 
 import (
-	"bufio"
 	"compress/gzip"
+	"debug/elf"
 	"encoding/base64"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -54,7 +55,7 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts /tmp
 mount -t devpts devpts /dev/pts 2>/dev/null
 if [ -s /etc/gemu-modules ]; then
-	while read -r m; do modprobe "$m" || echo "gemu-init: modprobe $m failed"; done < /etc/gemu-modules
+	while read -r m; do insmod "$m" || echo "gemu-init: insmod $m failed"; done < /etc/gemu-modules
 fi
 echo ` + MarkerInit + `
 n=0
@@ -90,8 +91,9 @@ type InitramfsConfig struct {
 	// Busybox is the path of a static busybox binary.
 	Busybox string
 	// ModulesDir is a kernel's lib/modules/<version> directory; Modules
-	// are module names (as modprobe takes them) copied from it with their
-	// dependencies from modules.dep, and loaded by /init before the marker.
+	// are module names (as modprobe takes them) copied from it with the
+	// modules they depend on, and loaded by /init, dependencies first,
+	// before the marker.
 	ModulesDir string
 	Modules    []string
 	// Compress gzips the archive.
@@ -160,50 +162,74 @@ func moduleName(p string) string {
 	return strings.ReplaceAll(strings.TrimSuffix(b, ".ko"), "-", "_")
 }
 
-// addModules copies the named modules and everything they depend on.
+// addModules copies the named modules and every module they depend on (from
+// each module's .modinfo "depends=" field, so no depmod output is needed),
+// writes a modules.dep for them, and lists them in /etc/gemu-modules in
+// load order, dependencies first.
 func addModules(cw *CPIOWriter, dir string, names []string) error {
-	f, err := os.Open(filepath.Join(dir, "modules.dep"))
+	index := map[string]string{} // module name -> path relative to dir
+	err := filepath.WalkDir(filepath.Join(dir, "kernel"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".ko") {
+			rel, err := filepath.Rel(dir, p)
+			if err != nil {
+				return err
+			}
+			index[moduleName(rel)] = filepath.ToSlash(rel)
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("initramfs: %w", err)
+		return fmt.Errorf("initramfs: modules in %s: %w", dir, err)
 	}
-	defer f.Close()
-	deps := map[string][]string{} // module file -> files it needs
-	byName := map[string]string{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		mod, rest, ok := strings.Cut(sc.Text(), ":")
+	var order []string            // paths, dependencies first
+	deps := map[string][]string{} // path -> paths of its dependencies
+	state := map[string]int{}     // 1: visiting, 2: done
+	var visit func(name string, from string) error
+	visit = func(name, from string) error {
+		rel, ok := index[moduleName(name)]
 		if !ok {
-			continue
+			if from != "" {
+				return fmt.Errorf("initramfs: module %s (needed by %s) not in %s", name, from, dir)
+			}
+			return fmt.Errorf("initramfs: module %s not in %s", name, dir)
 		}
-		deps[mod] = strings.Fields(rest)
-		byName[moduleName(mod)] = mod
+		switch state[rel] {
+		case 1:
+			return fmt.Errorf("initramfs: modules depend on each other in a cycle through %s", name)
+		case 2:
+			return nil
+		}
+		state[rel] = 1
+		ds, err := modinfoDepends(filepath.Join(dir, rel))
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			if err := visit(d, name); err != nil {
+				return err
+			}
+			deps[rel] = append(deps[rel], index[moduleName(d)])
+		}
+		state[rel] = 2
+		order = append(order, rel)
+		return nil
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("initramfs: modules.dep: %w", err)
-	}
-	need := map[string]bool{}
 	for _, n := range names {
-		m, ok := byName[moduleName(n)]
-		if !ok {
-			return fmt.Errorf("initramfs: module %s not in %s/modules.dep", n, dir)
-		}
-		need[m] = true
-		for _, d := range deps[m] {
-			need[d] = true
+		if err := visit(n, ""); err != nil {
+			return err
 		}
 	}
-	ver := filepath.Base(dir)
-	root := "lib/modules/" + ver
+
+	root := "lib/modules/" + filepath.Base(dir)
 	dirs := map[string]bool{root: true}
-	var files []string
-	for m := range need {
-		files = append(files, m)
+	for _, m := range order {
 		for d := path.Dir(m); d != "."; d = path.Dir(d) {
 			dirs[root+"/"+d] = true
 		}
 	}
-	sort.Strings(files)
 	var dl []string
 	for d := range dirs {
 		dl = append(dl, d)
@@ -226,17 +252,60 @@ func addModules(cw *CPIOWriter, dir string, names []string) error {
 		}
 		return cw.FileFrom(root+"/"+rel, 0o644, f, st.Size())
 	}
-	for _, m := range files {
+	var dep, list strings.Builder
+	for _, m := range order {
 		if err := copyFile(m); err != nil {
 			return err
 		}
+		fmt.Fprintf(&dep, "%s:", m)
+		for _, d := range deps[m] {
+			fmt.Fprintf(&dep, " %s", d)
+		}
+		dep.WriteByte('\n')
+		fmt.Fprintf(&list, "/%s/%s\n", root, m)
 	}
-	for _, meta := range []string{"modules.dep", "modules.alias", "modules.builtin", "modules.order", "modules.symbols"} {
+	for _, meta := range []string{"modules.builtin", "modules.order"} {
 		if _, err := os.Stat(filepath.Join(dir, meta)); err == nil {
 			if err := copyFile(meta); err != nil {
 				return err
 			}
 		}
 	}
-	return cw.File("etc/gemu-modules", 0o644, []byte(strings.Join(names, "\n")+"\n"))
+	if err := cw.File(root+"/modules.dep", 0o644, []byte(dep.String())); err != nil {
+		return err
+	}
+	return cw.File("etc/gemu-modules", 0o644, []byte(list.String()))
+}
+
+// modinfoDepends reads the "depends=" entry of a kernel module's .modinfo
+// section.
+func modinfoDepends(p string) ([]string, error) {
+	f, err := elf.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("initramfs: module %s: %w", p, err)
+	}
+	defer f.Close()
+	sec := f.Section(".modinfo")
+	if sec == nil {
+		return nil, fmt.Errorf("initramfs: module %s has no .modinfo section", p)
+	}
+	if sec.Size > 1<<20 {
+		return nil, fmt.Errorf("initramfs: module %s: .modinfo of %d bytes", p, sec.Size)
+	}
+	b, err := sec.Data()
+	if err != nil {
+		return nil, fmt.Errorf("initramfs: module %s: %w", p, err)
+	}
+	for _, kv := range strings.Split(string(b), "\x00") {
+		if v, ok := strings.CutPrefix(kv, "depends="); ok {
+			var out []string
+			for _, d := range strings.Split(v, ",") {
+				if d != "" {
+					out = append(out, d)
+				}
+			}
+			return out, nil
+		}
+	}
+	return nil, nil
 }
