@@ -5,6 +5,23 @@
 // The cache is $GEMU_ASSETS, or .assets at the top of the module. Its
 // manifest.json records what was fetched; a cache whose manifest and files
 // are present is used without asking apt anything.
+//
+// # The initramfs
+//
+// Its /init (busybox sh) mounts /proc, /sys, /dev (devtmpfs) and /dev/pts,
+// loads the modules listed in /etc/gemu-modules (see InitramfsWithModules),
+// prints MarkerInit, then runs each gemu.cmd= parameter of the kernel
+// command line in order with sh -c. A command travels base64-encoded, so it
+// may hold spaces, quotes and pipes (Cmdline builds the parameters):
+//
+//	gemu.cmd=Y2F0IC9wcm9jL2NwdWluZm8gfCBncmVwIC1jIHByb2Nlc3Nvcg==
+//
+// runs "cat /proc/cpuinfo | grep -c processor". Each command's output is
+// framed by "GEMU-CMD-BEGIN n" and "GEMU-CMD-END n status=S"; "GEMU-DONE"
+// follows the last, then /init runs "poweroff -f" ("reboot -f" with
+// gemu.exit=reboot, for machines without ACPI: add reboot=t to turn it into
+// a triple fault). With no gemu.cmd= it starts an interactive shell on the
+// console and powers off when it exits.
 package assets
 
 import (
