@@ -42,6 +42,8 @@ type Config struct {
 	CPU     accel.CPUModel // -cpu; default qemu64
 	RAMSize uint64         // -m, in bytes; default 128 MiB
 	SMP     SMP
+	RTC     RTC    // -rtc
+	ICount  ICount // -icount
 
 	Kernel       string   // -kernel
 	Initrd       string   // -initrd

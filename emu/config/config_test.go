@@ -19,6 +19,8 @@ func base() Config {
 		CPU:      accel.CPUModel{Name: "qemu64"},
 		RAMSize:  128 << 20,
 		SMP:      SMP{CPUs: 1, MaxCPUs: 1, Sockets: 1, Dies: 1, Clusters: 1, Cores: 1, Threads: 1},
+		RTC:      RTC{Base: "utc", Clock: RTCClockHost, DriftFix: DriftFixNone},
+		ICount:   ICount{Sleep: true},
 		Display:  "none",
 		Chardevs: []ChardevDef{{ID: "serial0", Backend: "vc"}},
 		Serials:  []string{"serial0"},
@@ -254,6 +256,38 @@ func TestParse(t *testing.T) {
 		{"vga none", "-vga none", func(c *Config) { c.VGA = "none" }},
 		{"vga std last wins", "-vga none -vga std", func(c *Config) { c.VGA = "std" }},
 		{"nodefaults vga std", "-nodefaults -vga std", func(c *Config) { noSerial(c); c.NoDefaults, c.VGA = true, "std" }},
+		{"rtc base localtime", "-rtc base=localtime", func(c *Config) { c.RTC.Base = "localtime" }},
+		{"rtc base date", "-rtc base=2006-06-17", func(c *Config) { c.RTC.Base = "2006-06-17" }},
+		{"rtc base date and time", "-rtc base=2006-06-17T16:01:21", func(c *Config) { c.RTC.Base = "2006-06-17T16:01:21" }},
+		{"rtc base leap day", "-rtc base=2024-02-29T23:59:59", func(c *Config) { c.RTC.Base = "2024-02-29T23:59:59" }},
+		{"rtc base year 9999", "-rtc base=9999-12-31", func(c *Config) { c.RTC.Base = "9999-12-31" }},
+		{"rtc all keys", "-rtc base=utc,clock=vm,driftfix=slew", func(c *Config) {
+			c.RTC = RTC{Base: "utc", Clock: RTCClockVM, DriftFix: DriftFixSlew}
+		}},
+		{"rtc clock rt", "-rtc clock=rt", func(c *Config) { c.RTC.Clock = RTCClockRT }},
+		{"rtc clock host driftfix none", "-rtc clock=host,driftfix=none", func(c *Config) {}},
+		{"rtc merged, last wins", "-rtc base=localtime,clock=vm -rtc base=2000-01-01 -rtc driftfix=slew", func(c *Config) {
+			c.RTC = RTC{Base: "2000-01-01", Clock: RTCClockVM, DriftFix: DriftFixSlew}
+		}},
+		{"icount implied shift", "-icount 3", func(c *Config) { c.ICount = ICount{Enabled: true, Shift: 3, Sleep: true} }},
+		{"icount shift 0 sleep off", "-icount shift=0,sleep=off", func(c *Config) { c.ICount = ICount{Enabled: true, Shift: 0} }},
+		{"icount shift 10 align", "-icount shift=10,align=on", func(c *Config) { c.ICount = ICount{Enabled: true, Shift: 10, Align: true, Sleep: true} }},
+		{"icount hex shift", "-icount shift=0xa", func(c *Config) { c.ICount = ICount{Enabled: true, Shift: 10, Sleep: true} }},
+		{"icount octal shift", "-icount shift=07", func(c *Config) { c.ICount = ICount{Enabled: true, Shift: 7, Sleep: true} }},
+		{"icount auto", "-icount shift=auto", func(c *Config) { c.ICount = ICount{Enabled: true, Auto: true, Shift: AutoICountShift, Sleep: true} }},
+		{"icount auto align", "-icount auto,align=on", func(c *Config) {
+			c.ICount = ICount{Enabled: true, Auto: true, Shift: AutoICountShift, Align: true, Sleep: true}
+		}},
+		{"icount auto sleep off", "-icount auto,sleep=off", func(c *Config) { c.ICount = ICount{Enabled: true, Auto: true, Shift: AutoICountShift} }},
+		{"icount short boolean align", "-icount 1,align", func(c *Config) { c.ICount = ICount{Enabled: true, Shift: 1, Align: true, Sleep: true} }},
+		{"icount short boolean nosleep", "-icount 1,nosleep", func(c *Config) { c.ICount = ICount{Enabled: true, Shift: 1} }},
+		{"icount merged, last wins", "-icount 1 -icount sleep=off -icount shift=2", func(c *Config) { c.ICount = ICount{Enabled: true, Shift: 2} }},
+		{"icount without shift is off", "-icount sleep=off", func(c *Config) { c.ICount = ICount{} }},
+		{"icount with tcg fallback", "-accel kvm -accel tcg -icount 0", func(c *Config) {
+			c.Accels = []Accel{{Name: "kvm"}, {Name: "tcg"}}
+			c.ICount = ICount{Enabled: true, Sleep: true}
+		}},
+		{"icount with machine accel", "-machine accel=tcg -icount 4", func(c *Config) { c.ICount = ICount{Enabled: true, Shift: 4, Sleep: true} }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var args []string
@@ -402,6 +436,37 @@ func TestParseErrors(t *testing.T) {
 		{"-name a,process=aaaaaaaaaaaaaaaaaaaa", "-name a,process=aaaaaaaaaaaaaaaaaaaa: Parameter 'process' expects a name of 1 to 15 bytes", "process"},
 		{"-pidfile \x00", "-pidfile: empty file name", ""},
 		{"-vga cirrus", "-vga cirrus: VGA type 'cirrus' is not supported (std, none)", ""},
+		{"-rtc base=foo", "-rtc base=foo: invalid datetime format; valid formats: '2006-06-17T16:01:21' or '2006-06-17' (or utc, localtime)", "base"},
+		{"-rtc base=", "-rtc base=: invalid datetime format; valid formats: '2006-06-17T16:01:21' or '2006-06-17' (or utc, localtime)", "base"},
+		{"-rtc base=2006-13-01", "-rtc base=2006-13-01: invalid datetime format; valid formats: '2006-06-17T16:01:21' or '2006-06-17' (or utc, localtime)", "base"},
+		{"-rtc base=2006-02-30", "-rtc base=2006-02-30: invalid datetime format; valid formats: '2006-06-17T16:01:21' or '2006-06-17' (or utc, localtime)", "base"},
+		{"-rtc base=2006-06-17T25:00:00", "-rtc base=2006-06-17T25:00:00: invalid datetime format; valid formats: '2006-06-17T16:01:21' or '2006-06-17' (or utc, localtime)", "base"},
+		{"-rtc base=2006-6-7", "-rtc base=2006-6-7: invalid datetime format; valid formats: '2006-06-17T16:01:21' or '2006-06-17' (or utc, localtime)", "base"},
+		{"-rtc base=2006-06-17T10:00:00Z", "-rtc base=2006-06-17T10:00:00Z: invalid datetime format; valid formats: '2006-06-17T16:01:21' or '2006-06-17' (or utc, localtime)", "base"},
+		{"-rtc base=0000-01-01", "-rtc base=0000-01-01: invalid datetime format; valid formats: '2006-06-17T16:01:21' or '2006-06-17' (or utc, localtime)", "base"},
+		{"-rtc base=UTC", "-rtc base=UTC: invalid datetime format; valid formats: '2006-06-17T16:01:21' or '2006-06-17' (or utc, localtime)", "base"},
+		{"-rtc clock=foo", "-rtc clock=foo: invalid option value 'foo': Parameter 'clock' expects 'host', 'rt' or 'vm'", "clock"},
+		{"-rtc driftfix=foo", "-rtc driftfix=foo: invalid option value 'foo': Parameter 'driftfix' expects 'none' or 'slew'", "driftfix"},
+		{"-rtc foo=1", "-rtc foo=1: Invalid parameter 'foo'", "foo"},
+		{"-rtc utc", "-rtc utc: Invalid parameter 'utc'", "utc"},
+		{"-rtc base=utc,localtime", "-rtc base=utc,localtime: Invalid parameter 'localtime'", "localtime"},
+		{"-rtc", "-rtc: requires an argument", ""},
+		{"-icount help", "-icount help: icount: Invalid shift value", "shift"},
+		{"-icount shift=11", "-icount shift=11: icount: Invalid shift value", "shift"},
+		{"-icount shift=-1", "-icount shift=-1: icount: Invalid shift value", "shift"},
+		{"-icount shift=x", "-icount shift=x: icount: Invalid shift value", "shift"},
+		{"-icount shift=", "-icount shift=: icount: Invalid shift value", "shift"},
+		{"-icount shift=99999999999999999999999", "-icount shift=99999999999999999999999: icount: Invalid shift value", "shift"},
+		{"-icount align=on", "-icount align=on: Please specify shift option when using align", "align"},
+		{"-icount shift=1,align=on,sleep=off", "-icount shift=1,align=on,sleep=off: align=on and sleep=off are incompatible", "align"},
+		{"-icount 1,align=on -icount sleep=off", "-icount sleep=off: align=on and sleep=off are incompatible", "align"},
+		{"-icount shift=1,align=maybe", "-icount shift=1,align=maybe: Parameter 'align' expects 'on' or 'off'", "align"},
+		{"-icount shift=1,sleep=2", "-icount shift=1,sleep=2: Parameter 'sleep' expects 'on' or 'off'", "sleep"},
+		{"-icount shift=1,foo=1", "-icount shift=1,foo=1: Invalid parameter 'foo'", "foo"},
+		{"-icount shift=1,rr=record,rrfile=r.bin", "-icount shift=1,rr=record,rrfile=r.bin: record/replay (rr=) is not supported by gemu", "rr"},
+		{"-icount 0 -accel kvm", "-icount 0: -icount is not allowed with hardware virtualization", ""},
+		{"-enable-kvm -icount auto", "-icount auto: -icount is not allowed with hardware virtualization", ""},
+		{"-icount", "-icount: requires an argument", ""},
 		{"-name \x00a\nb,c=d", `-name a\x0ab,c=d: Invalid parameter 'c'`, "c"},
 	} {
 		t.Run(tc.args, func(t *testing.T) {

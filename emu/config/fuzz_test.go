@@ -30,6 +30,9 @@ func FuzzParse(f *testing.F) {
 		"-cpu\x00qemu64,?",
 		"-accel\x00kvm,kernel-irqchip=off\x00-accel\x00tcg",
 		"-m\x000x1000\x00-L\x00a\x00-L\x00b\x00-bios\x00x",
+		"-rtc\x00base=2006-06-17T16:01:21,clock=vm,driftfix=slew\x00-rtc\x00base=localtime",
+		"-icount\x00shift=auto,align=on\x00-icount\x00sleep=off\x00-accel\x00kvm\x00-accel\x00tcg",
+		"-icount\x000x3,nosleep\x00-rtc\x00help",
 	} {
 		f.Add(seed)
 	}
@@ -81,6 +84,21 @@ func checkConfig(t *testing.T, c *Config) {
 	}
 	if c.RAMSize == 0 || c.RAMSize > MaxRAMSize || c.RAMSize%8192 != 0 {
 		t.Errorf("RAMSize %d", c.RAMSize)
+	}
+	if !rtcBaseValid(c.RTC.Base) {
+		t.Errorf("RTC base %q", c.RTC.Base)
+	}
+	switch c.RTC.Clock {
+	case RTCClockHost, RTCClockRT, RTCClockVM:
+	default:
+		t.Errorf("RTC clock %q", c.RTC.Clock)
+	}
+	if c.RTC.DriftFix != DriftFixNone && c.RTC.DriftFix != DriftFixSlew {
+		t.Errorf("RTC driftfix %q", c.RTC.DriftFix)
+	}
+	if ic := c.ICount; ic.Shift < 0 || ic.Shift > MaxICountShift || (ic.Align && !ic.Sleep) ||
+		(!ic.Enabled && (ic.Shift != 0 || ic.Auto || ic.Align)) || (ic.Enabled && !hasAccel(c.Accels, "tcg")) {
+		t.Errorf("ICount %+v with accelerators %v", ic, c.Accels)
 	}
 	ids := map[string]int{}
 	stdio := 0

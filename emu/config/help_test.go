@@ -35,6 +35,8 @@ func TestListings(t *testing.T) {
 		{"chardev-socket-help.txt", []string{"-chardev", "socket,help"}},
 		{"smp-help.txt", []string{"-smp", "help"}},
 		{"display-help.txt", []string{"-display", "help"}},
+		{"rtc-help.txt", []string{"-rtc", "help"}},
+		{"rtc-help.txt", []string{"-rtc", "base=utc,?"}},
 		{"version.txt", []string{"-version"}},
 		{"usage.txt", []string{"-h"}},
 		{"usage.txt", []string{"--help"}},

@@ -113,6 +113,10 @@ func init() {
 			apply: func(p *parser, opt, arg string) error { return p.monitor(opt, arg, MonitorControl, true) }},
 		{name: "mon", arg: "[chardev=]id[,mode=readline|control][,pretty=on|off]", help: "monitor on an existing chardev",
 			apply: (*parser).mon},
+		{name: "rtc", arg: "[base=utc|localtime|date][,clock=host|rt|vm][,driftfix=none|slew]", help: "set the RTC's start time, the clock it follows and its lost-tick policy",
+			apply: (*parser).rtc},
+		{name: "icount", arg: "[shift=N|auto][,align=on|off][,sleep=on|off]", help: "run the virtual clock from the instruction count: 2^N ns per instruction (tcg only)",
+			apply: (*parser).icount},
 		{name: "no-reboot", help: "exit instead of rebooting when the guest resets",
 			apply: func(p *parser, _, _ string) error { p.cfg.NoReboot = true; return nil }},
 		{name: "no-shutdown", help: "stop instead of exiting when the guest powers off",
@@ -161,7 +165,7 @@ var qemuOnlyFlags = map[string]bool{
 	"drive": true, "blockdev": true, "hda": true, "hdb": true, "hdc": true, "hdd": true, "cdrom": true,
 	"fda": true, "fdb": true, "sd": true, "pflash": true, "mtdblock": true, "snapshot": true,
 	"netdev": true, "net": true, "nic": true, "object": true, "global": true, "boot": true,
-	"usb": true, "usbdevice": true, "rtc": true, "icount": true, "gdb": true, "s": true,
+	"usb": true, "usbdevice": true, "gdb": true, "s": true,
 	"d": true, "D": true, "trace": true, "daemonize": true, "readconfig": true, "writeconfig": true,
 	"incoming": true, "loadvm": true, "action": true, "watchdog": true, "watchdog-action": true,
 	"numa": true, "fsdev": true, "virtfs": true, "audiodev": true, "soundhw": true, "k": true,
@@ -219,8 +223,9 @@ type parser struct {
 	cpuOpt          *OptError
 	appendSet       bool
 
-	smpOpts  *Opts
-	nameOpts *Opts
+	smpOpts    *Opts
+	nameOpts   *Opts
+	icountOpts *Opts
 
 	userChardevs []chardevEntry
 	serials      []serialEntry
@@ -239,6 +244,7 @@ func Parse(args []string) (*Config, error) {
 	p.cfg.RAMSize = DefaultRAMSize
 	p.cfg.CPU = accel.CPUModel{Name: DefaultCPU}
 	p.cfg.Display = "none"
+	p.cfg.RTC = RTC{Base: DefaultRTCBase, Clock: RTCClockHost, DriftFix: DriftFixNone}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if len(a) < 2 || a[0] != '-' {
@@ -442,6 +448,9 @@ func (p *parser) finish() error {
 		return &e
 	}
 	if err := p.resolveSMP(); err != nil {
+		return err
+	}
+	if err := p.resolveICount(); err != nil {
 		return err
 	}
 	if c.VGA == "" && c.NoDefaults {
