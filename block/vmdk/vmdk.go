@@ -251,10 +251,16 @@ func (Format) Open(f block.File, o block.OpenOptions) (block.Image, error) {
 				return nil, fmt.Errorf("vmdk: extent '%s': %w", ed.file, err)
 			}
 			img.own = append(img.own, ef)
-			ext = &flatExtent{f: ef, n: ed.sectors, off: ed.offset * 512, name: ed.file, ro: ro}
+			fe := &flatExtent{f: ef, n: ed.sectors, off: ed.offset * 512, name: ed.file, ro: ro}
+			if nm, ok := ef.(block.Namer); ok {
+				fe.name = nm.Name()
+			}
+			ext = fe
 		}
 		if se, ok := ext.(*sparseExtent); ok {
-			if se.name == "" {
+			if nm, ok := se.f.(block.Namer); ok {
+				se.name = nm.Name() // the path as opened, like QEMU shows
+			} else if se.name == "" {
 				se.name = ed.file
 			}
 			if int64(se.h.capacity) < ed.sectors {
@@ -272,7 +278,7 @@ func (Format) Open(f block.File, o block.OpenOptions) (block.Image, error) {
 		}
 	}
 	if desc.parentCID != 0xffffffff && desc.parentHint != "" && o.Backing != nil && !o.NoBacking {
-		b, err := o.Backing(desc.parentHint, "")
+		b, err := o.Backing(desc.parentHint, "vmdk")
 		if err != nil {
 			img.closeOwn()
 			return nil, err
@@ -431,8 +437,13 @@ func (img *Image) BackingFile() string {
 	return img.desc.parentHint
 }
 
-// BackingFormat is unknown for vmdk (parents are probed).
-func (img *Image) BackingFormat() string { return "" }
+// BackingFormat is "vmdk": a vmdk parent is always a vmdk image.
+func (img *Image) BackingFormat() string {
+	if img.BackingFile() == "" {
+		return ""
+	}
+	return "vmdk"
+}
 
 // SetBacking is not supported: it would rewrite the descriptor in place.
 func (img *Image) SetBacking(file, format string) error {

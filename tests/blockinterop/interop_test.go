@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -530,4 +531,162 @@ func TestConvertRoundTrip(t *testing.T) {
 			compareJSON(t, tc.name, out, false)
 		})
 	}
+}
+
+// ranges are the byte ranges compared on large images.
+func compareRanges(t *testing.T, img string, size int64) (bool, string) {
+	t.Helper()
+	raw := img + ".qemu.raw"
+	run(t, "qemu-img", "convert", "-O", "raw", img, raw)
+	defer os.Remove(raw)
+	rf, err := os.Open(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rf.Close()
+	n, err := formats.Default().OpenPath(img, block.PathOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("gemu open %s: %v", img, err)
+	}
+	defer n.Close()
+	if n.Size() != size {
+		return false, fmt.Sprintf("size %d, want %d", n.Size(), size)
+	}
+	for _, r := range [][2]int64{{0, 4 << 20}, {2<<30 - 1<<20, 2 << 20}, {size - 1<<20, 1 << 20}} {
+		if r[0] < 0 || r[0]+r[1] > size {
+			continue
+		}
+		a, b := make([]byte, r[1]), make([]byte, r[1])
+		if _, err := rf.ReadAt(a, r[0]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := n.ReadAt(b, r[0]); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			return false, fmt.Sprintf("range at %d: %s", r[0], firstDiff(b, a))
+		}
+	}
+	return true, ""
+}
+
+func TestVMDKMatrix(t *testing.T) {
+	requireQemu(t)
+	const big = 4<<30 + 512<<20
+	for _, tc := range []struct {
+		sub  string
+		size int64
+		opts string
+	}{
+		{"monolithicSparse", 8 << 20, ""},
+		{"monolithicSparse", 8 << 20, "zeroed_grain=on"},
+		{"monolithicSparse", 8 << 20, "adapter_type=lsilogic,compat6=on"},
+		{"monolithicFlat", 8 << 20, ""},
+		{"twoGbMaxExtentSparse", big, ""},
+		{"twoGbMaxExtentFlat", big, ""},
+	} {
+		name := "vmdk " + tc.sub
+		if tc.opts != "" {
+			name += " " + tc.opts
+		}
+		if tc.size > 8<<20 {
+			name += " 4.5G"
+		}
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			opts := "subformat=" + tc.sub
+			if tc.opts != "" {
+				opts += "," + tc.opts
+			}
+			size := strconv.FormatInt(tc.size, 10)
+			script := []string{"write -P 0x11 0 100k", "write -P 0x22 1M 8k", "write -P 0x33 4095 3", "write -P 0x44 2200k 300k"}
+			if tc.size > 8<<20 {
+				script = append(script, "write -P 0x55 2047M 2M", fmt.Sprintf("write -P 0x66 %d 4k", tc.size-4096))
+			}
+			q := filepath.Join(dir, "q.vmdk")
+			run(t, "qemu-img", "create", "-q", "-f", "vmdk", "-o", opts, q, size)
+			qemuIO(t, "vmdk", q, script)
+			ok, why := compareRanges(t, q, tc.size)
+			record(name, "qemu writes, gemu reads", ok, why)
+			if !ok {
+				t.Errorf("gemu reads a qemu-written vmdk differently: %s", why)
+			}
+			compareJSON(t, name+" (qemu-written)", q, false)
+			g := filepath.Join(dir, "g.vmdk")
+			run(t, gemuImg, "create", "-q", "-f", "vmdk", "-o", opts, g, size)
+			qemuCheckClean(t, name+" (gemu-created)", g)
+			// gemu writes what qemu-io wrote; the two must compare equal.
+			n, err := formats.Default().OpenPath(g, block.PathOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range script {
+				var pat, off, l int64
+				var ps, os_, ls string
+				fmt.Sscanf(c, "write -P %s %s %s", &ps, &os_, &ls)
+				pat, _ = strconv.ParseInt(strings.TrimPrefix(ps, "0x"), 16, 64)
+				off, _ = block.ParseSize(os_)
+				l, _ = block.ParseSize(ls)
+				if _, err := n.WriteAt(bytes.Repeat([]byte{byte(pat)}, int(l)), off); err != nil {
+					t.Fatalf("gemu write: %v", err)
+				}
+			}
+			if err := n.Close(); err != nil {
+				t.Fatal(err)
+			}
+			qemuCheckClean(t, name+" (gemu-written)", g)
+			out, _, rc := runRC("qemu-img", "compare", q, g)
+			record(name+" (gemu-written)", "qemu-img compare", rc == 0, out)
+			if rc != 0 {
+				t.Errorf("compare: %s", out)
+			}
+			compareJSON(t, name+" (gemu-written)", g, false)
+		})
+	}
+	// streamOptimized: written through convert by both tools.
+	t.Run("vmdk streamOptimized", func(t *testing.T) {
+		name := "vmdk streamOptimized"
+		dir := t.TempDir()
+		src := filepath.Join(dir, "src.raw")
+		run(t, "qemu-img", "create", "-q", "-f", "raw", src, "8M")
+		qemuIO(t, "raw", src, qemuIOScript)
+		q := filepath.Join(dir, "q.vmdk")
+		run(t, "qemu-img", "convert", "-O", "vmdk", "-o", "subformat=streamOptimized", src, q)
+		got, want := readAll(t, q), qemuRaw(t, src)
+		ok := bytes.Equal(got, want)
+		record(name, "qemu writes, gemu reads", ok, firstDiff(got, want))
+		if !ok {
+			t.Errorf("streamOptimized read: %s", firstDiff(got, want))
+		}
+		compareJSON(t, name+" (qemu-written)", q, false)
+		g := filepath.Join(dir, "g.vmdk")
+		run(t, gemuImg, "convert", "-O", "vmdk", "-o", "subformat=streamOptimized", src, g)
+		qemuCheckClean(t, name+" (gemu-written)", g)
+		out, _, rc := runRC("qemu-img", "compare", src, g)
+		record(name+" (gemu-written)", "qemu-img compare", rc == 0, out)
+		if rc != 0 {
+			t.Errorf("compare: %s", out)
+		}
+		compareJSON(t, name+" (gemu-written)", g, false)
+	})
+	// Mixed chains: qcow2 over vmdk, vmdk over vmdk.
+	t.Run("chain qcow2 -> vmdk", func(t *testing.T) {
+		dir := t.TempDir()
+		b := filepath.Join(dir, "base.vmdk")
+		run(t, "qemu-img", "create", "-q", "-f", "vmdk", b, "8M")
+		qemuIO(t, "vmdk", b, []string{"write -P 0x71 0 1M", "write -P 0x72 5M 64k"})
+		for _, top := range []string{"qcow2", "vmdk"} {
+			name := top + " -> vmdk"
+			o := filepath.Join(dir, "top."+top)
+			run(t, "qemu-img", "create", "-q", "-f", top, "-b", "base.vmdk", "-F", "vmdk", o)
+			qemuIO(t, top, o, []string{"write -P 0x73 512k 1M"})
+			got, want := readAll(t, o), qemuRaw(t, o)
+			ok := bytes.Equal(got, want)
+			record(name, "qemu writes, gemu reads", ok, firstDiff(got, want))
+			if !ok {
+				t.Errorf("%s: %s", name, firstDiff(got, want))
+			}
+			compareJSON(t, name, o, true)
+		}
+	})
 }
