@@ -88,12 +88,18 @@ func replay(t *testing.T, ram *mem.Guest, regions []Region, c accel.CPUState, cp
 	return s, 0
 }
 
+// skipSlow skips QEMU boots in -short runs and under the race detector.
+func skipSlow(t *testing.T) {
+	t.Helper()
+	if testing.Short() || raceEnabled {
+		t.Skip("boots a guest under QEMU (not in -short or -race runs)")
+	}
+}
+
 func needAsset(t *testing.T, get func() (string, error)) string {
 	t.Helper()
+	skipSlow(t)
 	path, err := get()
-	if testing.Short() {
-		t.Skip("boots a guest under QEMU")
-	}
 	if errors.Is(err, assets.ErrNotFetched) {
 		t.Skipf("asset cache not filled (run make assets): %v", err)
 	}
@@ -164,9 +170,7 @@ func TestLinuxLayoutBootsOnQEMU(t *testing.T) {
 // kernel counts the CPUs from the MP table, starts them, and takes timer
 // interrupts.
 func TestMultibootBootsOnQEMU(t *testing.T) {
-	if testing.Short() {
-		t.Skip("boots a guest under QEMU")
-	}
+	skipSlow(t)
 	p, err := guests.Build("smp.elf")
 	if errors.Is(err, guests.ErrNoTools) {
 		t.Skip(err)
@@ -196,9 +200,7 @@ func TestMultibootBootsOnQEMU(t *testing.T) {
 // prints what its hvm_start_info holds, which must match what it prints
 // when QEMU's own PVH loader starts it (tests/guests checks that side).
 func TestPVHBootsOnQEMU(t *testing.T) {
-	if testing.Short() {
-		t.Skip("boots a guest under QEMU")
-	}
+	skipSlow(t)
 	p, err := guests.Build("pvh.elf")
 	if errors.Is(err, guests.ErrNoTools) {
 		t.Skip(err)
