@@ -762,3 +762,121 @@ func qcow2PreallocSize(total, cs int64, refOrder int, es int64) int64 {
 	}
 	return meta + (blocks+table)*cs + aligned
 }
+
+func cmdBench(e *env, args []string) error {
+	fs := flags("bench")
+	count := fs.IntP("count", "c", 75000, "")
+	depth := fs.IntP("depth", "d", 64, "")
+	format := fs.StringP("format", "f", "", "")
+	offArg := fs.StringP("offset", "o", "0", "")
+	bufArg := fs.StringP("buffer-size", "s", "4096", "")
+	stepArg := fs.StringP("step-size", "S", "", "")
+	write := fs.BoolP("write", "w", false, "")
+	quiet := fs.BoolP("quiet", "q", false, "")
+	pattern := fs.Int("pattern", 0, "")
+	flushInterval := fs.Int("flush-interval", 0, "")
+	noDrain := fs.Bool("no-drain", false, "")
+	fs.StringP("cache", "t", "writeback", "")
+	fs.StringP("aio", "i", "threads", "")
+	fs.BoolP("native", "n", false, "")
+	fs.BoolP("force-share", "U", false, "")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	_ = noDrain
+	if fs.NArg() != 1 {
+		return &exitError{1, fmt.Errorf("Expecting one image file name")}
+	}
+	if *depth < 1 || *depth > 4096 {
+		return &exitError{1, fmt.Errorf("Invalid queue depth specified")}
+	}
+	bufSize, err := block.ParseSize(*bufArg)
+	if err != nil || bufSize <= 0 || bufSize > 1<<30 {
+		return &exitError{1, fmt.Errorf("Invalid buffer size specified")}
+	}
+	step := bufSize
+	if *stepArg != "" {
+		if step, err = block.ParseSize(*stepArg); err != nil {
+			return &exitError{1, fmt.Errorf("Invalid step size specified")}
+		}
+	}
+	start, err := block.ParseSize(*offArg)
+	if err != nil {
+		return &exitError{1, fmt.Errorf("Invalid offset specified")}
+	}
+	n, err := e.open(fs.Arg(0), openOpts{format: *format, readOnly: !*write})
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	size := n.Size()
+	if size < bufSize {
+		return fmt.Errorf("image is smaller than the buffer size")
+	}
+	op := "read"
+	if *write {
+		op = "write"
+	}
+	if !*quiet {
+		fmt.Fprintf(e.stdout, "Sending %d %s requests, %d bytes each, %d in parallel (starting at offset %d, step size %d)\n", *count, op, bufSize, *depth, start, step)
+	}
+	t0 := time.Now()
+	next := make(chan int64, *depth)
+	errc := make(chan error, *depth)
+	go func() {
+		off := start
+		for i := 0; i < *count; i++ {
+			if off+bufSize > size {
+				off = 0
+			}
+			next <- off
+			off += step
+		}
+		close(next)
+	}()
+	var flushes int
+	for w := 0; w < *depth; w++ {
+		go func() {
+			buf := make([]byte, bufSize)
+			for i := range buf {
+				buf[i] = byte(*pattern)
+			}
+			var err error
+			k := 0
+			for off := range next {
+				if err != nil {
+					continue
+				}
+				if *write {
+					_, err = n.WriteAt(buf, off)
+					k++
+					if err == nil && *flushInterval > 0 && k%*flushInterval == 0 {
+						err = n.Flush()
+					}
+				} else {
+					_, err = n.ReadAt(buf, off)
+				}
+			}
+			errc <- err
+		}()
+	}
+	var firstErr error
+	for w := 0; w < *depth; w++ {
+		if err := <-errc; err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	_ = flushes
+	if firstErr != nil {
+		return fmt.Errorf("Failed request: %v", firstErr)
+	}
+	if *write {
+		if err := n.Flush(); err != nil {
+			return err
+		}
+	}
+	if !*quiet {
+		fmt.Fprintf(e.stdout, "Run completed in %.3f seconds.\n", time.Since(t0).Seconds())
+	}
+	return nil
+}
