@@ -267,9 +267,13 @@ func (p *pc) boot(m *Machine) (accel.CPUState, error) {
 	defer f.Close()
 	kc := loader.KernelConfig{Kernel: img, Cmdline: m.cfg.Append, E820: loader.PCMemoryMap(m.ram, p.reserved(m))}
 	if m.cfg.Initrd != "" {
-		specs, err := loader.ParseModuleList(m.cfg.Initrd)
-		if err != nil {
-			return accel.CPUState{}, err
+		// A Multiboot kernel takes a module list ("a args,b"); for Linux
+		// and PVH the whole value is one file name.
+		specs := []loader.ModuleSpec{{Path: m.cfg.Initrd, Cmdline: m.cfg.Initrd}}
+		if kind, err := loader.Probe(img); err == nil && kind == loader.KindMultiboot {
+			if specs, err = loader.ParseModuleList(m.cfg.Initrd); err != nil {
+				return accel.CPUState{}, err
+			}
 		}
 		for _, s := range specs {
 			mi, mf, err := loader.OpenImage(s.Path)
