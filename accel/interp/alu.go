@@ -911,16 +911,15 @@ func hPopcnt(c *CPU, in *inst) bool {
 
 // CMPXCHG r/m, r: destination in r1 (or memory), source in r2.
 func hCmpxchg(c *CPU, in *inst) bool {
-	src := c.R[in.r2]
+	sreg := in.r2
 	if in.mem() {
-		src = c.R[in.r1]
+		sreg = in.r1
 	}
+	var src uint64
 	if in.size == 1 {
-		if in.mem() {
-			src = c.reg8(in.r1)
-		} else {
-			src = c.reg8(in.r2)
-		}
+		src = c.reg8(sreg)
+	} else {
+		src = c.R[sreg]
 	}
 	acc := c.R[0] & in.mask
 	var d uint64

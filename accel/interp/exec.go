@@ -139,8 +139,25 @@ func (c *CPU) fetchCheck(ip uint64) {
 func (c *CPU) lookupBlock(lin, ip uint64) *block {
 	c.fetchCheck(ip)
 	pa := c.translate(lin, accExec, c.tlb.mmu)
-	for _, b := range c.bc.byPA[pa] {
-		if b.ip == ip && b.lin == lin && b.mode == c.mode && b.valid() {
+	list := c.bc.byPA[pa]
+	kept := list[:0]
+	for _, b := range list {
+		if !b.valid() {
+			c.bc.count--
+			continue // stale: its page was written
+		}
+		kept = append(kept, b)
+	}
+	for i := len(kept); i < len(list); i++ {
+		list[i] = nil
+	}
+	if len(kept) == 0 {
+		delete(c.bc.byPA, pa)
+	} else {
+		c.bc.byPA[pa] = kept
+	}
+	for _, b := range kept {
+		if b.ip == ip && b.lin == lin && b.mode == c.mode {
 			return b
 		}
 	}

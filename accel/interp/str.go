@@ -110,12 +110,13 @@ func (c *CPU) movsFast(in *inst, budget int) int {
 	bytes := n * size
 	src := se.page[sla&0xfff : sla&0xfff+bytes]
 	dst := de.page[dla&0xfff : dla&0xfff+bytes]
-	// Overlap where the destination starts inside the source ahead of it
-	// replicates the leading elements on hardware.
+	// When the destination starts inside the source ahead of it, each
+	// element reads what earlier ones wrote: copy element by element.
 	sp, dp := se.pa&^0xfff|sla&0xfff, de.pa&^0xfff|dla&0xfff
 	if dp > sp && dp-sp < bytes {
-		for i := uint64(0); i < bytes; i++ {
-			dst[i] = src[i]
+		so, do := sla&0xfff, dla&0xfff
+		for i := uint64(0); i < bytes; i += size {
+			store(de.page, do+i, uint8(size), load(se.page, so+i, uint8(size)))
 		}
 	} else {
 		copy(dst, src)
