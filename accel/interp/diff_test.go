@@ -23,7 +23,7 @@ import (
 // resulting registers, the defined flags and the memory must agree.
 
 var (
-	diffN    = flag.Int("diff.n", 2000, "random sequences per family for the host differential test")
+	diffN     = flag.Int("diff.n", 2000, "random sequences per family for the host differential test")
 	diffSeed  = flag.Uint64("diff.seed", 1, "seed of the host differential test")
 	diffTrace = flag.Bool("diff.trace", false, "print each sequence before running it natively")
 )
