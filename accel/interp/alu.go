@@ -606,6 +606,56 @@ func hSarRI(c *CPU, in *inst) bool {
 	return false
 }
 
+// hRolRI and hRorRI rotate a register by an immediate: only CF and OF
+// change.
+func hRolRI(c *CPU, in *inst) bool {
+	w := uint64(in.size) * 8
+	n := in.imm & 0x1f
+	if in.size == 8 {
+		n = in.imm & 0x3f
+	}
+	a := c.R[in.r1] & in.mask
+	if n == 0 {
+		c.wr(in, in.r1, a)
+		return false
+	}
+	k := n % w
+	r := (a<<k | a>>(w-k)) & in.mask
+	c.materialize()
+	f := c.flags &^ (flagCF | flagOF)
+	f |= r & 1
+	if (r>>(w-1)^r)&1 != 0 {
+		f |= flagOF
+	}
+	c.flags = f
+	c.wr(in, in.r1, r)
+	return false
+}
+
+func hRorRI(c *CPU, in *inst) bool {
+	w := uint64(in.size) * 8
+	n := in.imm & 0x1f
+	if in.size == 8 {
+		n = in.imm & 0x3f
+	}
+	a := c.R[in.r1] & in.mask
+	if n == 0 {
+		c.wr(in, in.r1, a)
+		return false
+	}
+	k := n % w
+	r := (a>>k | a<<(w-k)) & in.mask
+	c.materialize()
+	f := c.flags &^ (flagCF | flagOF)
+	f |= r >> (w - 1) & 1
+	if (r>>(w-1)^r>>(w-2))&1 != 0 {
+		f |= flagOF
+	}
+	c.flags = f
+	c.wr(in, in.r1, r)
+	return false
+}
+
 // hShift is the general group-2 handler.
 func hShift(c *CPU, in *inst) bool {
 	cnt := in.imm

@@ -1212,6 +1212,12 @@ func pickShift(d *decoder) {
 	in := d.in
 	if in.pfx&pfxImm != 0 && !in.mem() && in.size > 1 {
 		switch in.sub {
+		case 0:
+			in.fn = hRolRI
+			return
+		case 1:
+			in.fn = hRorRI
+			return
 		case 4, 6:
 			in.fn = hShlRI
 			return

@@ -143,29 +143,64 @@ func (c *CPU) af() bool {
 	return false
 }
 
-// arith returns the six status flags as RFLAGS bits.
+// arith returns the six status flags as RFLAGS bits, computing them in one
+// pass over the lazy state.
 func (c *CPU) arith() uint64 {
-	if c.fop == fopRaw {
-		return c.flags & flagsArith
-	}
+	sh := c.fsh
+	a, b, r := c.fa<<sh, c.fb<<sh, c.fr<<sh
 	var f uint64
-	if c.cf() {
-		f |= flagCF
+	switch c.fop {
+	case fopRaw:
+		return c.flags & flagsArith
+	case fopAdd, fopAdc:
+		if c.fop == fopAdd && r < a || c.fop == fopAdc && r <= a {
+			f |= flagCF
+		}
+		if int64((a^r)&(b^r)) < 0 {
+			f |= flagOF
+		}
+		f |= (c.fa ^ c.fb ^ c.fr) & flagAF
+	case fopSub, fopSbb:
+		if c.fop == fopSub && a < b || c.fop == fopSbb && a <= b {
+			f |= flagCF
+		}
+		if int64((a^b)&(a^r)) < 0 {
+			f |= flagOF
+		}
+		f |= (c.fa ^ c.fb ^ c.fr) & flagAF
+	case fopLogic:
+	case fopInc:
+		f |= c.fb & flagCF
+		if r == 1<<63 {
+			f |= flagOF
+		}
+		if c.fr&0xf == 0 {
+			f |= flagAF
+		}
+	case fopDec:
+		f |= c.fb & flagCF
+		if r == uint64(1)<<63-uint64(1)<<sh {
+			f |= flagOF
+		}
+		if c.fr&0xf == 0xf {
+			f |= flagAF
+		}
+	default: // shifts and multiplication
+		if c.cf() {
+			f |= flagCF
+		}
+		if c.of() {
+			f |= flagOF
+		}
 	}
-	if c.pf() {
-		f |= flagPF
-	}
-	if c.af() {
-		f |= flagAF
-	}
-	if c.zf() {
+	if r == 0 {
 		f |= flagZF
 	}
-	if c.sf() {
+	if int64(r) < 0 {
 		f |= flagSF
 	}
-	if c.of() {
-		f |= flagOF
+	if parity(c.fr) {
+		f |= flagPF
 	}
 	return f
 }

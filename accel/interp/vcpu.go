@@ -285,6 +285,9 @@ func (vm *VM) allVCPUs() []*VCPU {
 // irqCheck reports whether the block loop must stop to deliver an
 // interrupt that became deliverable (IF set after a STI, POPF or IRET).
 func (c *CPU) irqCheck() bool {
+	if !(c.irqPending || c.nmiPending || c.hasPend || c.halted) {
+		return false
+	}
 	return c.irqPending && c.flags&flagIF != 0 && !c.shadow && c.apic != nil ||
 		c.nmiPending && !c.nmiBlocked && !c.shadow || c.hasPend || c.halted
 }
