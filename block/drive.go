@@ -34,7 +34,7 @@ func (r *Registry) OpenDrive(d DriveOptions) (*Drive, error) {
 		}
 		return nil, &OptError{o.Key, fmt.Sprintf("Block format '%s' does not support the option '%s'", d.Format, o.Key)}
 	}
-	po := PathOptions{Format: d.Format, ReadOnly: d.ReadOnly || d.Snapshot, Direct: d.Cache.Direct, Warn: func(s string) { fmt.Fprintln(os.Stderr, s) }}
+	po := PathOptions{Format: d.Format, ReadOnly: d.ReadOnly || d.Snapshot, Direct: d.Cache.Direct, NoFlush: d.Cache.NoFlush, Warn: func(s string) { fmt.Fprintln(os.Stderr, s) }}
 	drv := &Drive{ReadOnly: d.ReadOnly, Cache: d.Cache, Unmap: d.Discard == "unmap", DetectZeroes: d.DetectZeroes, Media: d.Media}
 	if d.Snapshot && !d.ReadOnly {
 		n, tmp, err := r.openSnapshotOverlay(d.File, d.Format, po)

@@ -18,6 +18,7 @@ type HostFile struct {
 	f      *os.File
 	name   string
 	direct bool
+	noSync bool
 	align  int64
 
 	mu     sync.Mutex // guards bounce
@@ -29,6 +30,7 @@ type FileOptions struct {
 	ReadOnly bool
 	Direct   bool // O_DIRECT (cache=none, cache=directsync)
 	Create   bool // create or truncate
+	NoSync   bool // ignore Sync (cache=unsafe)
 }
 
 // directAlign is the alignment O_DIRECT requests use; 4096 covers every
@@ -58,7 +60,7 @@ func OpenHostFile(name string, o FileOptions) (*HostFile, error) {
 		f.Close()
 		return nil, fmt.Errorf("could not open '%s': Is a directory", name)
 	}
-	h := &HostFile{f: f, name: name, direct: o.Direct, align: 1}
+	h := &HostFile{f: f, name: name, direct: o.Direct, noSync: o.NoSync, align: 1}
 	if o.Direct {
 		h.align = directAlign
 	}
@@ -190,8 +192,14 @@ func (h *HostFile) Size() (int64, error) {
 // Truncate sets the file's length.
 func (h *HostFile) Truncate(size int64) error { return h.f.Truncate(size) }
 
-// Sync makes written data durable (fdatasync).
-func (h *HostFile) Sync() error { return unix.Fdatasync(int(h.f.Fd())) }
+// Sync makes written data durable (fdatasync), unless the file was opened
+// with NoSync.
+func (h *HostFile) Sync() error {
+	if h.noSync {
+		return nil
+	}
+	return unix.Fdatasync(int(h.f.Fd()))
+}
 
 // Close closes the file.
 func (h *HostFile) Close() error { return h.f.Close() }

@@ -60,6 +60,7 @@ type PathOptions struct {
 	ReadOnly  bool
 	NoBacking bool // do not open backing files
 	Direct    bool // O_DIRECT for every file of the chain
+	NoFlush   bool // flushes do not sync the host files (cache=unsafe)
 	NoRepair  bool
 	// Warn receives warnings QEMU prints to stderr (probed raw images).
 	Warn func(string)
@@ -104,7 +105,7 @@ func (r *Registry) openPath(name string, o PathOptions, depth int, seen map[stri
 		return nil, fmt.Errorf("backing file '%s' forms a loop in the chain", name)
 	}
 	seen[key] = true
-	hf, err := OpenHostFile(name, FileOptions{ReadOnly: o.ReadOnly, Direct: o.Direct})
+	hf, err := OpenHostFile(name, FileOptions{ReadOnly: o.ReadOnly, Direct: o.Direct, NoSync: o.NoFlush})
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +145,7 @@ func (r *Registry) openFile(hf File, name string, o PathOptions, depth int, seen
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		return OpenHostFile(p, FileOptions{ReadOnly: ro || o.ReadOnly, Direct: o.Direct})
+		return OpenHostFile(p, FileOptions{ReadOnly: ro || o.ReadOnly, Direct: o.Direct, NoSync: o.NoFlush})
 	}
 	if !o.NoBacking {
 		oo.Backing = func(bname, bfmt string) (Image, error) {

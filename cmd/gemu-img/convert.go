@@ -94,7 +94,7 @@ func cmdConvert(e *env, args []string) error {
 	noCreate := fs.BoolP("no-create", "n", false, "")
 	coroutines := fs.IntP("coroutines", "m", 8, "")
 	quiet := fs.BoolP("quiet", "q", false, "")
-	fs.StringP("cache", "t", "unsafe", "")
+	cache := fs.StringP("cache", "t", "unsafe", "")
 	fs.StringP("source-cache", "T", "", "")
 	fs.BoolP("force-share", "U", false, "")
 	fs.BoolP("copy-range", "C", false, "")
@@ -146,11 +146,11 @@ func cmdConvert(e *env, args []string) error {
 		if *backing != "" && *backingFmt == "" {
 			return fmt.Errorf("Backing file specified without backing format")
 		}
-		if err := createImage(e, out, *outFmt, src.size, opts, *backing, *backingFmt, false, true); err != nil {
+		if err := createImage(e, out, *outFmt, src.size, opts, *backing, *backingFmt, false, true, *cache == "unsafe"); err != nil {
 			return err
 		}
 	}
-	dst, err := e.open(out, openOpts{format: *outFmt})
+	dst, err := e.open(out, openOpts{format: *outFmt, cache: *cache})
 	if err != nil {
 		return err
 	}

@@ -488,7 +488,7 @@ func cmdCreate(e *env, args []string) error {
 	return createImage(e, name, *format, size, opts, *backing, *backingFmt, *unsafe, *quiet)
 }
 
-func createImage(e *env, name, format string, size int64, opts block.Options, backing, backingFmt string, unsafe, quiet bool) error {
+func createImage(e *env, name, format string, size int64, opts block.Options, backing, backingFmt string, unsafe, quiet bool, noSync ...bool) error {
 	f, err := e.reg.Lookup(format)
 	if err != nil {
 		return fmt.Errorf("Unknown file format '%s'", format)
@@ -526,7 +526,7 @@ func createImage(e *env, name, format string, size int64, opts block.Options, ba
 	if !quiet {
 		fmt.Fprintf(e.stdout, "Formatting '%s', fmt=%s%s\n", name, format, formatOptsLine(format, size, opts, backing, backingFmt))
 	}
-	hf, err := block.OpenHostFile(name, block.FileOptions{Create: true})
+	hf, err := block.OpenHostFile(name, block.FileOptions{Create: true, NoSync: len(noSync) > 0 && noSync[0]})
 	if err != nil {
 		return err
 	}
@@ -543,7 +543,7 @@ func createImage(e *env, name, format string, size int64, opts block.Options, ba
 	if err := f.Create(hf, size, co); err != nil {
 		return fmt.Errorf("%s: %v", name, err)
 	}
-	return hf.Sync()
+	return nil
 }
 
 // formatOptsLine mirrors the option summary of "Formatting ..." lines.

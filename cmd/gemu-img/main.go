@@ -148,10 +148,21 @@ type openOpts struct {
 	readOnly  bool
 	noBacking bool
 	rwBacking bool
+	cache     string // -t: "" (writeback), none, writethrough, directsync, unsafe
 }
 
 func (e *env) open(name string, o openOpts) (*block.Node, error) {
+	var cm block.CacheMode
+	if o.cache != "" {
+		c, err := block.ParseCache(o.cache)
+		if err != nil {
+			return nil, fmt.Errorf("Invalid cache option: %s", o.cache)
+		}
+		cm = c
+	}
 	n, err := e.reg.OpenPath(name, block.PathOptions{
+		Direct:           cm.Direct,
+		NoFlush:          cm.NoFlush,
 		Format:           o.format,
 		ReadOnly:         o.readOnly,
 		NoBacking:        o.noBacking,
