@@ -159,6 +159,7 @@ type CPU struct {
 	// Memory access caches; see mem.go.
 	tlb tlbSet
 	rmw rmwRef
+	vtmp simdVec // memory operand of an SSE instruction
 
 	// Decoded code; see exec.go.
 	bc         blockCache

@@ -70,15 +70,12 @@ var implemented = map[string]uint64{
 	"lahf-lm": 0, "abm": featLZCNT, "3dnowprefetch": 0, "invtsc": 0, "cmp-legacy": 0,
 }
 
-// pending lists features that need the x87/SIMD integration; they are not
-// offered until their instructions run.
-var needsFPU = map[string]bool{
-	"fpu": true, "mmx": true, "fxsr": true, "sse": true, "sse2": true, "pni": true, "ssse3": true,
-	"sse4.1": true, "sse4.2": true, "xsave": true, "xsaveopt": true,
-}
+// needsFPU lists features whose instructions need the x87 arithmetic
+// (package softfloat); they are offered once x87Ready.
+var needsFPU = map[string]bool{"fpu": true}
 
-// fpuReady reports whether the x87 and SSE instructions are wired in.
-const fpuReady = false
+// x87Ready reports whether the x87 instructions are wired in.
+const x87Ready = false
 
 // maxFeatures are what "-cpu max" offers.
 var maxFeatures = []string{
@@ -145,7 +142,7 @@ func resolveModel(m accel.CPUModel) (*cpuModel, []string, error) {
 	// Keep only what is implemented.
 	for _, n := range feats.Names() {
 		flag, ok := implemented[n]
-		if !ok || needsFPU[n] && !fpuReady {
+		if !ok || needsFPU[n] && !x87Ready {
 			warn = append(warn, fmt.Sprintf("TCG doesn't support requested feature: %s", n))
 			feats.Remove(n)
 			continue

@@ -51,6 +51,10 @@ func init() {
 
 func decodeSSEMap(d *decoder, m int, b uint8) {
 	in := d.in
+	if d.feat&(featSSE|featMMX) == 0 {
+		d.undefined()
+		return
+	}
 	if m == 1 && b == 0x77 { // EMMS
 		in.fn = sseTab[1][0x77].fn[0]
 		if in.sse != 0 {
