@@ -157,8 +157,8 @@ type CPU struct {
 	mpState    uint32
 
 	// Memory access caches; see mem.go.
-	tlb tlbSet
-	rmw rmwRef
+	tlb  tlbSet
+	rmw  rmwRef
 	vtmp simdVec // memory operand of an SSE instruction
 
 	// Decoded code; see exec.go.
