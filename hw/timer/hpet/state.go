@@ -1,0 +1,56 @@
+package hpet
+
+import (
+	"fmt"
+
+	"gemu/migration/vmstate"
+)
+
+// VisitState saves the registers, the counter's value, each timer's next
+// match as a distance from the counter, and the PIT and RTC input levels.
+// After a load the counter continues from the saved value and the outputs
+// are driven again.
+func (h *HPET) VisitState(v *vmstate.Visitor) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := h.clock.Now()
+	count := h.counter(now)
+	v.Uint64("config", &h.config)
+	v.Check(h.config&^cfgWritable == 0, "configuration %#x has reserved bits", h.config)
+	v.Uint64("isr", &h.isr)
+	v.Check(h.isr>>NumTimers == 0, "interrupt status %#x beyond timer %d", h.isr, NumTimers-1)
+	v.Uint64("counter", &count)
+	v.Bool("pit", &h.pit)
+	v.Bool("rtc", &h.rtc)
+	var until [NumTimers]uint64
+	for i := range h.t {
+		t := &h.t[i]
+		v.Struct(fmt.Sprintf("timer%d", i), func() {
+			v.Uint64("config", &t.config)
+			v.Check(t.config&^tnWritable == 0, "configuration %#x has reserved bits", t.config)
+			route := t.config & tnRouteMask >> tnRouteShift
+			v.Check(route == 0 || h.intCap&(1<<route) != 0, "route %d outside INT_ROUTE_CAP %#x", route, h.intCap)
+			v.Uint64("comparator", &t.cmp)
+			v.Uint64("period", &t.period)
+			v.Check(t.config&tn32Bit == 0 || t.cmp>>32 == 0 && t.period>>32 == 0, "32-bit timer with a 64-bit comparator or period")
+			v.Bool("armed", &t.armed)
+			if !v.Loading() && t.armed {
+				until[i] = t.next - count
+			}
+			v.Uint64("until-match", &until[i])
+			v.Check(until[i] <= maxTicks, "next match %d ticks away", until[i])
+		})
+	}
+	if !v.Loading() || v.Err() != nil {
+		return
+	}
+	h.count, h.epoch = count, now
+	for i := range h.t {
+		t := &h.t[i]
+		t.timer, t.gen = nil, t.gen+1
+		t.next = count + until[i]
+		t.armed = t.armed && h.enabled()
+		h.schedule(i, now)
+	}
+	h.drive(true)
+}
