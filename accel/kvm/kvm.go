@@ -25,6 +25,20 @@
 // signal needs no mask juggling and is harmless when it lands in user space.
 // Other signals that interrupt KVM_RUN are ignored (KVM_RUN is re-entered).
 //
+// # Interrupt controllers
+//
+// With accel.IRQChipKernel (the default) KVM's PIC, IOAPIC and LAPICs serve
+// the guest; with VMOptions.KernelPIT also its 8254, created with the dummy
+// speaker so port 0x61 is answered in the kernel (its gate and OUT2 bits
+// follow channel 2, which guests use for calibration). GSIs are routed as on
+// QEMU's PC machines: GSI 0 (the PIT) reaches PIC pin 0 and IOAPIC pin 2,
+// GSIs 1 and 3-15 the PIC and the IOAPIC pin of the same number, GSIs 16-23
+// the IOAPIC only. accel.IRQChipUser creates vCPUs without any in-kernel
+// interrupt controller: HLT returns ExitHalt, SetGSI and SignalMSI return
+// accel.ErrNoIRQChip, and the vCPUs do not yet take interrupts from the
+// machine's own APIC model (they do not implement accel.UserAPICVCPU).
+// accel.IRQChipSplit is refused.
+//
 // # Guest-physical layout that KVM itself uses
 //
 // VMX needs three pages for its real-mode TSS and one for the identity page
