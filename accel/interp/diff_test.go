@@ -896,12 +896,18 @@ func disasm(code []byte) string {
 // diffOne generates and checks one sequence; it returns an error
 // describing a mismatch.
 func (e *diffEnv) diffOne(r *rand.Rand, fam func(*gen)) error {
+	return e.diffCustom(r, func(g *gen, data []byte) {
+		for n := 1 + r.IntN(6); n > 0; n-- {
+			fam(g)
+		}
+	})
+}
+
+// diffCustom runs the sequence build produces (which may also prepare the
+// scratch data) natively and in the interpreter and compares them.
+func (e *diffEnv) diffCustom(r *rand.Rand, build func(g *gen, data []byte)) error {
 	h := e.host
 	g := &gen{r: r, undef: 0, undefR: map[int]bool{}, scratch: h.ScratchAddr()}
-	for n := 1 + r.IntN(6); n > 0; n-- {
-		fam(g)
-	}
-	code := g.b
 	var regs hostcpu.Regs
 	for i := range regs.GPR {
 		regs.GPR[i] = r.Uint64()
@@ -922,6 +928,8 @@ func (e *diffEnv) diffOne(r *rand.Rand, fam func(*gen)) error {
 	for i := hostcpu.ScratchSize; i < len(data); i++ {
 		data[i] = 0
 	}
+	build(g, data)
+	code := g.b
 	in := append([]byte(nil), data...)
 	want := regs
 	if *diffTrace {

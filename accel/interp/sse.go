@@ -976,7 +976,11 @@ func init() {
 	reg(3, 0x20, p66, pinsr(simd.PinsrB, 1))
 	reg(3, 0x21, p66, func(c *CPU, in *inst) bool {
 		c.sseAvailable()
-		simd.InsertPS(c.xmm(in.r1), c.sseSrc(in, 4, false), uint8(in.imm))
+		imm := uint8(in.imm)
+		if in.mem() {
+			imm &^= 0xc0 // the memory operand is one element: no source lane
+		}
+		simd.InsertPS(c.xmm(in.r1), c.sseSrc(in, 4, false), imm)
 		return false
 	})
 	reg(3, 0x22, p66, pinsr(simd.PinsrD, 4))
