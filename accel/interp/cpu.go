@@ -157,9 +157,10 @@ type CPU struct {
 	mpState    uint32
 
 	// Memory access caches; see mem.go.
-	tlb  tlbSet
-	rmw  rmwRef
-	vtmp simdVec // memory operand of an SSE instruction
+	tlb    tlbSet
+	rmw    rmwRef
+	vtmp   simdVec // memory operand of an SSE instruction
+	x87ctx x87     // the x87 instruction being executed
 
 	// Decoded code; see exec.go.
 	bc         blockCache

@@ -75,7 +75,7 @@ var implemented = map[string]uint64{
 var needsFPU = map[string]bool{"fpu": true}
 
 // x87Ready reports whether the x87 instructions are wired in.
-const x87Ready = false
+const x87Ready = true
 
 // maxFeatures are what "-cpu max" offers.
 var maxFeatures = []string{
