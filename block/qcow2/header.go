@@ -137,6 +137,9 @@ func parseHeader(buf []byte) (*header, error) {
 		if h.headerLen < v3HeaderLen {
 			return nil, fmt.Errorf("qcow2 header too short (%d bytes)", h.headerLen)
 		}
+		if int(h.headerLen) > len(buf) {
+			return nil, fmt.Errorf("qcow2 header of %d bytes exceeds the image file", h.headerLen)
+		}
 		if h.headerLen > 104 {
 			h.compressionType = buf[104]
 		}
