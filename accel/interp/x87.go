@@ -972,4 +972,3 @@ func x87Select(d *decoder, in *inst) {
 		}
 	}
 }
-
