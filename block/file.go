@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -54,7 +55,7 @@ func OpenHostFile(name string, o FileOptions) (*HostFile, error) {
 		return nil, fmt.Errorf("could not open '%s': file system does not support O_DIRECT (cache=none): %w", name, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("could not open '%s': %w", name, unwrapPath(err))
+		return nil, fmt.Errorf("Could not open '%s': %w", name, &osError{unwrapPath(err)})
 	}
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		f.Close()
@@ -66,6 +67,20 @@ func OpenHostFile(name string, o FileOptions) (*HostFile, error) {
 	}
 	return h, nil
 }
+
+// osError spells a system error as strerror does ("No such file or
+// directory").
+type osError struct{ err error }
+
+func (e *osError) Error() string {
+	s := e.err.Error()
+	if s != "" {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
+	return s
+}
+
+func (e *osError) Unwrap() error { return e.err }
 
 func unwrapPath(err error) error {
 	var pe *os.PathError

@@ -107,7 +107,7 @@ func (r *Registry) openPath(name string, o PathOptions, depth int, seen map[stri
 	seen[key] = true
 	hf, err := OpenHostFile(name, FileOptions{ReadOnly: o.ReadOnly, Direct: o.Direct, NoSync: o.NoFlush})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("Could not open '%s': %w", name, err)
 	}
 	n, err := r.openFile(hf, name, o, depth, seen)
 	if err != nil {
@@ -129,11 +129,11 @@ func (r *Registry) openFile(hf File, name string, o PathOptions, depth int, seen
 	} else {
 		head := make([]byte, ProbeSize)
 		if _, err := hf.ReadAt(head, 0); err != nil && err != io.EOF {
-			return nil, fmt.Errorf("could not read '%s': %w", name, err)
+			return nil, fmt.Errorf("Could not read '%s': %w", name, err)
 		}
 		fmtr = r.Probe(head)
 		if fmtr == nil {
-			return nil, fmt.Errorf("could not open '%s': Could not determine image format", name)
+			return nil, fmt.Errorf("Could not open '%s': Could not determine image format", name)
 		}
 		probed = true
 	}
@@ -156,7 +156,7 @@ func (r *Registry) openFile(hf File, name string, o PathOptions, depth int, seen
 			bo.Warn = nil
 			b, err := r.openPath(p, bo, depth+1, seen)
 			if err != nil {
-				return nil, fmt.Errorf("could not open backing file: %w", err)
+				return nil, fmt.Errorf("Could not open backing file: %w", err)
 			}
 			node.Backing = b
 			return b, nil
@@ -167,7 +167,7 @@ func (r *Registry) openFile(hf File, name string, o PathOptions, depth int, seen
 		if node.Backing != nil {
 			node.Backing.Close()
 		}
-		return nil, fmt.Errorf("could not open '%s': %w", name, err)
+		return nil, fmt.Errorf("Could not open '%s': %w", name, err)
 	}
 	if probed && fmtr.Name() == "raw" && !o.ReadOnly {
 		if o.Warn != nil {

@@ -719,12 +719,12 @@ func measure(format string, opts block.Options, size int64, src *block.Node) (in
 			required = (size + gran - 1) &^ (gran - 1)
 		}
 	}
+	if src == nil {
+		required = 0 // only metadata is needed for an empty image
+	}
 	switch format {
 	case "raw":
-		if prealloc == "full" || prealloc == "falloc" {
-			required = size
-		}
-		return required, size, nil
+		return size, size, nil
 	case "qcow2":
 		if prealloc == "full" || prealloc == "falloc" {
 			required = size

@@ -507,7 +507,7 @@ func createImage(e *env, name, format string, size int64, opts block.Options, ba
 			bn := b.(*block.Node)
 			backingFmt = bn.Format.Name()
 			b.Close()
-			return fmt.Errorf("Backing file specified without backing format\nDetected format of %s.", backingFmt)
+			return fmt.Errorf("%s: Backing file specified without backing format\nDetected format of %s.", name, backingFmt)
 		}
 		if !unsafe {
 			b, err := openBacking(backing, backingFmt)
@@ -522,6 +522,18 @@ func createImage(e *env, name, format string, size int64, opts block.Options, ba
 	}
 	if size < 0 {
 		return fmt.Errorf("%s: Size must be specified", format)
+	}
+	// Unknown options are refused before anything is printed.
+	if l, ok := f.(block.OptionLister); ok {
+		known := map[string]bool{}
+		for _, oi := range l.CreateOptionsHelp() {
+			known[oi.Name] = true
+		}
+		for _, o := range opts {
+			if !known[o.Key] {
+				return fmt.Errorf("%s: Invalid parameter '%s'", name, o.Key)
+			}
+		}
 	}
 	if !quiet {
 		fmt.Fprintf(e.stdout, "Formatting '%s', fmt=%s%s\n", name, format, formatOptsLine(format, size, opts, backing, backingFmt))
