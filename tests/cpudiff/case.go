@@ -1,0 +1,160 @@
+package cpudiff
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"gemu/accel"
+	"gemu/accel/interp"
+	"gemu/accel/kvm"
+	"gemu/accel/kvm/kvmtest"
+)
+
+// Stop is how a case must end.
+type Stop struct {
+	Exit   accel.ExitReason
+	Vector int // the handler stub halted in (ExitHalt), or -1 for a HLT elsewhere
+}
+
+// AtVector: the run halts in the stub of vector v.
+func AtVector(v int) Stop { return Stop{accel.ExitHalt, v} }
+
+// AtHalt: the run halts at a HLT of the snippet's own.
+func AtHalt() Stop { return Stop{accel.ExitHalt, -1} }
+
+// AtShutdown: the run ends in a triple fault.
+func AtShutdown() Stop { return Stop{accel.ExitShutdown, -1} }
+
+func (s Stop) String() string {
+	switch {
+	case s.Exit == accel.ExitHalt && s.Vector >= 0:
+		return fmt.Sprintf("halt in the stub of vector %d", s.Vector)
+	case s.Exit == accel.ExitHalt:
+		return "halt outside the stubs"
+	}
+	return s.Exit.String()
+}
+
+// Case is one snippet and its setting, run on both accelerators.
+type Case struct {
+	Name  string
+	Start Start
+	// Code is GNU as source placed at CodeBase; it starts in the code size
+	// of Start (Bits overrides).
+	Code string
+	Bits int
+	// Setup adjusts the world (memory, initial state) before the runs.
+	Setup func(w *World)
+	// CPU is the -cpu model for both accelerators (default "qemu64").
+	CPU string
+	// Stop is how both runs must end.
+	Stop Stop
+	// NoKVM, when set, says why the case cannot run on this host's KVM (a
+	// feature the host lacks); Want then carries the SDM's answer alone.
+	NoKVM string
+	// KVMFix corrects KVM's result where its CPL0 instruction emulator
+	// departs from the Intel SDM (the SDM wins); KVMNote says how. The
+	// fix must be a no-op when KVM already agrees with the SDM, so a
+	// fixed host does not hide interpreter bugs.
+	KVMFix  func(r *Result)
+	KVMNote string
+	// Ignore lists RAM that is not compared.
+	Ignore []Range
+	// Want checks the SDM's expectations on each result.
+	Want func(r *Result) error
+	// NewAPIC gives each run a local APIC model (kernel-irqchip=off).
+	NewAPIC func() accel.LocalAPIC
+}
+
+// Env holds what the cases share within a test binary.
+type Env struct {
+	Asm *Assembler
+}
+
+// Build assembles the case and returns its world.
+func (e *Env) Build(c *Case) (*World, error) {
+	bits := c.Bits
+	if bits == 0 {
+		switch c.Start {
+		case Real:
+			bits = 16
+		case Prot32, Prot32User, Compat32User:
+			bits = 32
+		default:
+			bits = 64
+		}
+	}
+	code, err := e.Asm.Assemble(bits, c.Code)
+	if err != nil {
+		return nil, err
+	}
+	w := NewWorld(c.Start)
+	w.Copy(CodeBase, code)
+	if c.Setup != nil {
+		c.Setup(w)
+	}
+	return w, nil
+}
+
+// Interp and KVM return the accelerators.
+func Interp() accel.Accelerator { return interp.Accelerator{} }
+func KVM() accel.Accelerator    { return kvm.New(kvm.Options{}) }
+
+// RunCase runs c on the interpreter and, when usable, on KVM, and reports
+// every difference and every broken expectation as a test failure.
+func (e *Env) RunCase(t *testing.T, c *Case) {
+	t.Helper()
+	w, err := e.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpu := c.CPU
+	if cpu == "" {
+		cpu = "qemu64"
+	}
+	o := Options{CPU: accel.CPUModel{Name: cpu}, NewAPIC: c.NewAPIC}
+	ri := Run(Interp(), w, o)
+	var rk *Result
+	switch {
+	case c.NoKVM != "":
+		t.Logf("interpreter only (%s): checked against the SDM's expectations", c.NoKVM)
+	case kvmtest.Usable() != nil:
+		t.Logf("interpreter only: KVM not usable: %v", kvmtest.Usable())
+	default:
+		rk = Run(KVM(), w, o)
+	}
+	check := func(r *Result) bool {
+		if r.Err != nil {
+			var re *accel.RunError
+			if errors.As(r.Err, &re) || errors.Is(r.Err, ErrTimeout) {
+				t.Errorf("%s: %v\n%s", r.Accel, r.Err, r.State.Dump())
+			} else {
+				t.Errorf("%s: %v", r.Accel, r.Err)
+			}
+			return false
+		}
+		if got := (Stop{r.Exit, r.Vector}); got != c.Stop {
+			t.Errorf("%s: ended with %v, want %v\n%s", r.Accel, got, c.Stop, r.State.Dump())
+		}
+		if c.Want != nil {
+			if err := c.Want(r); err != nil {
+				t.Errorf("%s: %v", r.Accel, err)
+			}
+		}
+		return true
+	}
+	okI := check(ri)
+	if rk == nil {
+		return
+	}
+	if c.KVMFix != nil && rk.Err == nil {
+		c.KVMFix(rk)
+	}
+	okK := check(rk)
+	if okI && okK {
+		if d := Diff(rk, ri, c.Ignore); d != "" {
+			t.Errorf("KVM and the interpreter disagree:\n%s", d)
+		}
+	}
+}
