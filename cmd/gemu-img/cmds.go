@@ -269,6 +269,9 @@ func cmdResize(e *env, args []string) error {
 		n.Close()
 		return fmt.Errorf("Use the --shrink option to perform a shrink operation.")
 	}
+	if target < cur {
+		fmt.Fprintln(e.stderr, "gemu-img: warning: Shrinking an image will delete all data beyond the shrunken image's end. Before performing such an operation, make sure there is no important data there.")
+	}
 	if err := r.Resize(target, block.ResizeOptions{Shrink: *shrink, Preallocation: *prealloc}); err != nil {
 		n.Close()
 		return err
