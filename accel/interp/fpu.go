@@ -317,7 +317,6 @@ func hXrstor(c *CPU, in *inst) bool {
 // decodeX87 selects the handler of an x87 escape (D8..DF); ModRM is read.
 func decodeX87(d *decoder, b uint8) {
 	in := d.in
-	in.sub = b & 7
 	if d.feat&featFPU == 0 {
 		d.undefined()
 		return

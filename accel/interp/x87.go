@@ -53,6 +53,7 @@ type x87 struct {
 	c   *CPU
 	f   *fpuState
 	ctx sf.Context
+	uf  bool // a masked stack underflow happened: the result is the indefinite
 }
 
 func (c *CPU) x87Begin(in *inst, wait bool) *x87 {
@@ -63,6 +64,7 @@ func (c *CPU) x87Begin(in *inst, wait bool) *x87 {
 	x := &c.x87ctx
 	x.c, x.f = c, &c.fpu
 	x.ctx = sf.NewContext(c.fpu.fcw)
+	x.uf = false
 	return x
 }
 
@@ -116,6 +118,7 @@ func (x *x87) read(i int) (f80, bool) {
 		if !x.stackFault(false) {
 			return f80{}, false
 		}
+		x.uf = true
 		return sf.Indefinite, true
 	}
 	return x.f.stGet(i), true
@@ -199,6 +202,10 @@ func (x *x87) arith(op uint8, a, b f80) f80 {
 }
 
 func (x *x87) compare(a, b f80, ordered bool) {
+	if x.uf { // masked underflow: unordered
+		x.f.fsw |= fswC0 | fswC2 | fswC3
+		return
+	}
 	o := x.ctx.Compare(a, b, ordered)
 	if x.finish() {
 		x.f.fsw = x.f.fsw&^(fswC0|fswC2|fswC3) | o.FSW()
@@ -233,6 +240,10 @@ func hX87ArithMem(c *CPU, in *inst) bool {
 		if in.sub == 3 {
 			x.pop()
 		}
+		return false
+	}
+	if x.uf {
+		x.f.stSet(0, sf.Indefinite)
 		return false
 	}
 	r := x.arith(in.sub, a, m)
@@ -291,6 +302,10 @@ func hX87ArithReg(c *CPU, in *inst) bool {
 		if !ok1 || !ok2 {
 			return false
 		}
+		if x.uf {
+			x.f.stSet(0, sf.Indefinite)
+			return false
+		}
 		r := x.arith(op, a, b)
 		if x.finish() {
 			x.f.stSet(0, r)
@@ -305,8 +320,9 @@ func hX87ArithReg(c *CPU, in *inst) bool {
 	if !ok1 || !ok2 {
 		return false
 	}
-	r := x.arith(swap[op], a, b)
-	if x.finish() {
+	if x.uf {
+		x.f.stSet(i, sf.Indefinite)
+	} else if r := x.arith(swap[op], a, b); x.finish() {
 		x.f.stSet(i, r)
 	}
 	if esc == 6 {
@@ -456,9 +472,11 @@ func hX87D9Reg(c *CPU, in *inst) bool {
 		if !ok {
 			return false
 		}
-		if m == 0xe0 {
+		switch {
+		case x.uf:
+		case m == 0xe0:
 			v = v.Neg()
-		} else {
+		default:
 			v = v.Abs()
 		}
 		f.fsw &^= fswC1
@@ -499,6 +517,31 @@ func hX87D9Reg(c *CPU, in *inst) bool {
 	if !ok {
 		return false
 	}
+	if !x.uf && (m == 0xf2 || m == 0xf4 || m == 0xfb) && f.tag((f.top()-1)&7) != tagEmp {
+		// The result needs a push onto a full stack: overflow before
+		// anything is computed; the masked response leaves indefinites.
+		if !x.stackFault(true) {
+			return false
+		}
+		f.stSet(0, sf.Indefinite)
+		f.setTop(f.top() - 1)
+		f.stSet(0, sf.Indefinite)
+		return false
+	}
+	if x.uf {
+		// Masked stack underflow: the destination gets the indefinite.
+		switch m {
+		case 0xf1, 0xf3, 0xf9:
+			f.stSet(1, sf.Indefinite)
+			x.pop()
+		case 0xf2, 0xf4, 0xfb:
+			f.stSet(0, sf.Indefinite)
+			x.push(sf.Indefinite)
+		default:
+			f.stSet(0, sf.Indefinite)
+		}
+		return false
+	}
 	switch m {
 	case 0xf0: // F2XM1
 		r := x.ctx.TwoXM1(a)
@@ -508,6 +551,11 @@ func hX87D9Reg(c *CPU, in *inst) bool {
 	case 0xf1, 0xf3, 0xf9: // FYL2X, FPATAN, FYL2XP1: ST1 = f(ST1, ST0), pop
 		b, ok := x.read(1)
 		if !ok {
+			return false
+		}
+		if x.uf {
+			f.stSet(1, sf.Indefinite)
+			x.pop()
 			return false
 		}
 		var r f80
@@ -618,6 +666,16 @@ func hFcmov(c *CPU, in *inst) bool {
 	if !ok {
 		return false
 	}
+	if x.f.empty(0) && !x.uf {
+		if !x.stackFault(false) {
+			return false
+		}
+		x.uf = true
+	}
+	if x.uf {
+		x.f.stSet(0, sf.Indefinite)
+		return false
+	}
 	if c.cond(cc) {
 		x.f.stSet(0, v)
 	}
@@ -632,8 +690,14 @@ func hFcomi(c *CPU, in *inst) bool {
 	a, ok1 := x.read(0)
 	b, ok2 := x.read(i)
 	if !ok1 || !ok2 {
+		return false
+	}
+	if x.uf {
 		c.materialize()
 		c.flags = c.flags&^flagsArith | flagZF | flagPF | flagCF
+		if in.op&7 == 7 {
+			x.pop()
+		}
 		return false
 	}
 	o := x.ctx.Compare(a, b, in.sub == 6)
