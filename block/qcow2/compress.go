@@ -154,7 +154,6 @@ func (img *Image) WriteCompressed(off int64, data, z []byte) error {
 	if uint64(off)%cs != 0 || (uint64(len(data)) != cs && uint64(off)+uint64(len(data)) != img.h.size) {
 		return fmt.Errorf("qcow2: compressed writes must cover one whole cluster")
 	}
-	img.modified = true
 	if z == nil {
 		return img.write(data, uint64(off))
 	}

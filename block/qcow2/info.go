@@ -1,6 +1,7 @@
 package qcow2
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"gemu/block"
@@ -27,10 +28,15 @@ func (img *Image) Info() block.Info {
 			{Key: "compat", Human: "compat", Value: "1.1"},
 			{Key: "compression-type", Human: "compression type", Value: ctype},
 			{Key: "lazy-refcounts", Human: "lazy refcounts", Value: h.compatible&compatLazyRefcounts != 0},
+		}
+		if bm := img.bitmapInfo(); bm != nil {
+			f = append(f, block.Field{Key: "bitmaps", Human: "bitmaps", Value: bm})
+		}
+		f = append(f, []block.Field{
 			{Key: "refcount-bits", Human: "refcount bits", Value: int64(1) << h.refcountOrder},
 			{Key: "corrupt", Human: "corrupt", Value: h.incompatible&incCorrupt != 0},
 			{Key: "extended-l2", Human: "extended l2", Value: h.incompatible&incExtL2 != 0},
-		}
+		}...)
 	}
 	return block.Info{
 		ClusterSize: img.cs,
@@ -92,7 +98,6 @@ func (img *Image) Resize(size int64, o block.ResizeOptions) error {
 	if size == old {
 		return nil
 	}
-	img.modified = true
 	if size < old {
 		if !o.Shrink {
 			return fmt.Errorf("Use the --shrink option to perform a shrink operation.")
@@ -251,7 +256,6 @@ func (img *Image) Amend(o block.Options) error {
 	if _, err := h.encode(); err != nil {
 		return err
 	}
-	img.modified = true
 	if err := img.flushMeta(); err != nil {
 		return err
 	}
@@ -348,7 +352,6 @@ func (img *Image) MakeEmpty() error {
 	if err := img.checkWrite(0, 0); err != nil {
 		return err
 	}
-	img.modified = true
 	for l1i, le := range img.l1 {
 		if le&offsetMask == 0 {
 			continue
@@ -365,4 +368,57 @@ func (img *Image) MakeEmpty() error {
 		}
 	}
 	return img.flushMeta()
+}
+
+// bitmapInfo lists the persistent dirty bitmaps (kept untouched) as
+// qemu-img info shows them; nil when there are none.
+func (img *Image) bitmapInfo() [][]block.Field {
+	if img.h.autoclear&autoclearBitmaps == 0 {
+		return nil
+	}
+	var ext []byte
+	for _, e := range img.h.exts {
+		if e.typ == extBitmaps {
+			ext = e.data
+		}
+	}
+	if len(ext) < 24 {
+		return nil
+	}
+	nb := binary.BigEndian.Uint32(ext)
+	size := binary.BigEndian.Uint64(ext[8:])
+	off := binary.BigEndian.Uint64(ext[16:])
+	if size > 64<<20 || nb > 65535 {
+		return nil
+	}
+	dir := make([]byte, size)
+	if _, err := img.f.ReadAt(dir, int64(off)); err != nil {
+		return nil
+	}
+	var out [][]block.Field
+	p := uint64(0)
+	for i := uint32(0); i < nb && p+24 <= size; i++ {
+		flags := binary.BigEndian.Uint32(dir[p+12:])
+		gran := dir[p+17]
+		nameLen := uint64(binary.BigEndian.Uint16(dir[p+18:]))
+		extra := uint64(binary.BigEndian.Uint32(dir[p+20:]))
+		if p+24+extra+nameLen > size || gran > 63 {
+			break
+		}
+		name := string(dir[p+24+extra : p+24+extra+nameLen])
+		fl := []string{}
+		if flags&1 != 0 {
+			fl = append(fl, "in-use")
+		}
+		if flags&2 != 0 {
+			fl = append(fl, "auto")
+		}
+		out = append(out, []block.Field{
+			{Key: "flags", Human: "flags", Value: fl},
+			{Key: "name", Human: "name", Value: name},
+			{Key: "granularity", Human: "granularity", Value: int64(1) << gran},
+		})
+		p += (24 + extra + nameLen + 7) &^ 7
+	}
+	return out
 }

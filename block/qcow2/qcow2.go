@@ -78,8 +78,7 @@ type Image struct {
 	snaps        []snapshot
 	snapTableLen uint64
 
-	modified       bool // written since open
-	clearAutoclear bool // autoclear bits to drop once modified
+	modified bool // written since open
 
 	lazy        bool // lazy_refcounts
 	dirtyMarked bool // dirty bit set in the file by us
@@ -216,13 +215,6 @@ func openImage(f block.File, o block.OpenOptions, creating bool) (*Image, error)
 				img.closeBacking()
 				return nil, err
 			}
-		}
-		// Autoclear bits we do not maintain are cleared, telling other
-		// programs that the data they guard may be stale.
-		if img.h.autoclear&^autoclearKnownToUse != 0 || img.h.autoclear&autoclearBitmaps != 0 {
-			// Bitmaps are preserved untouched but not updated on writes;
-			// clearing the bit tells QEMU they are stale.
-			img.clearAutoclear = true
 		}
 	}
 	return img, nil
@@ -483,10 +475,6 @@ func (img *Image) Close() error {
 	var err error
 	if !img.ro {
 		err = img.flushMeta()
-		if err == nil && img.modified && img.clearAutoclear && img.h.autoclear != 0 {
-			img.h.autoclear = 0
-			err = img.writeHeader()
-		}
 		if err == nil && !img.lazyKeepDirty() {
 			err = img.markClean()
 		}

@@ -309,7 +309,6 @@ func (img *Image) beginMetaUpdate() error {
 	if err := img.checkWrite(0, 0); err != nil {
 		return err
 	}
-	img.modified = true
 	if err := img.flushMeta(); err != nil {
 		return err
 	}
@@ -452,7 +451,6 @@ func (img *Image) WriteVMState(p []byte, off int64) error {
 	if off < 0 || off+int64(len(p)) < off || uint64(off)+uint64(len(p)) > 1<<40 {
 		return fmt.Errorf("qcow2: VM state offset %d out of range", off)
 	}
-	img.modified = true
 	return img.write(p, img.vmStateOffset()+uint64(off))
 }
 

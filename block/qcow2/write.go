@@ -1,6 +1,7 @@
 package qcow2
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"gemu/block"
@@ -19,7 +20,71 @@ func (img *Image) checkWrite(off, n int64) error {
 	if off < 0 || n < 0 || off > int64(img.h.size) || n > int64(img.h.size)-off {
 		return fmt.Errorf("qcow2: write of %d bytes at %d: %w", n, off, block.ErrOutOfRange)
 	}
+	if !img.modified {
+		img.modified = true
+		if err := img.firstModification(); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// firstModification runs before the first change to the image: autoclear
+// features we do not maintain are cleared, and persistent dirty bitmaps,
+// which we keep but do not update, are flagged in use (inconsistent) so
+// that no one trusts them, while their clusters stay referenced.
+func (img *Image) firstModification() error {
+	changed := false
+	if img.h.autoclear&^autoclearBitmaps != 0 {
+		img.h.autoclear &= autoclearBitmaps
+		changed = true
+	}
+	if img.h.autoclear&autoclearBitmaps != 0 {
+		if err := img.markBitmapsInUse(); err != nil {
+			// Without a readable directory the bitmaps cannot be kept.
+			img.h.autoclear &^= autoclearBitmaps
+			changed = true
+		}
+	}
+	if changed {
+		return img.writeHeader()
+	}
+	return nil
+}
+
+func (img *Image) markBitmapsInUse() error {
+	var ext []byte
+	for _, e := range img.h.exts {
+		if e.typ == extBitmaps {
+			ext = e.data
+		}
+	}
+	if len(ext) < 24 {
+		return fmt.Errorf("qcow2: bitmaps extension too short")
+	}
+	nb := binary.BigEndian.Uint32(ext)
+	size := binary.BigEndian.Uint64(ext[8:])
+	off := binary.BigEndian.Uint64(ext[16:])
+	if size > 64<<20 || nb > 65535 || off%uint64(img.cs) != 0 {
+		return fmt.Errorf("qcow2: bitmap directory invalid")
+	}
+	dir := make([]byte, size)
+	if _, err := img.f.ReadAt(dir, int64(off)); err != nil {
+		return err
+	}
+	p := uint64(0)
+	for i := uint32(0); i < nb; i++ {
+		if p+24 > size {
+			return fmt.Errorf("qcow2: bitmap directory truncated")
+		}
+		flags := binary.BigEndian.Uint32(dir[p+12:])
+		binary.BigEndian.PutUint32(dir[p+12:], flags|1) // in_use
+		nameLen := uint64(binary.BigEndian.Uint16(dir[p+18:]))
+		extra := uint64(binary.BigEndian.Uint32(dir[p+20:]))
+		p += (24 + extra + nameLen + 7) &^ 7
+	}
+	_, err := img.f.WriteAt(dir, int64(off))
+	return err
 }
 
 // WriteAt writes guest data, allocating clusters as needed.
@@ -36,7 +101,6 @@ func (img *Image) WriteAt(p []byte, off int64) (int, error) {
 }
 
 func (img *Image) write(p []byte, off uint64) error {
-	img.modified = true
 	cs := uint64(img.cs)
 	for len(p) > 0 {
 		t, err := img.l2ForWrite(img.l1Index(off))
@@ -391,7 +455,6 @@ func (img *Image) WriteZeroes(off, n int64, unmap bool) error {
 	if err := img.checkWrite(off, n); err != nil {
 		return err
 	}
-	img.modified = true
 	return img.zeroRange(uint64(off), uint64(n), unmap, false)
 }
 
@@ -404,7 +467,6 @@ func (img *Image) Discard(off, n int64) error {
 	if err := img.checkWrite(off, n); err != nil {
 		return err
 	}
-	img.modified = true
 	return img.zeroRange(uint64(off), uint64(n), true, true)
 }
 

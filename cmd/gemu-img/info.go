@@ -75,6 +75,12 @@ func fieldsJSON(fs []block.Field) jsonObj {
 				l = append(l, fieldsJSON(e))
 			}
 			o = append(o, kv{f.Key, l})
+		case []string:
+			l := []any{}
+			for _, e := range v {
+				l = append(l, e)
+			}
+			o = append(o, kv{f.Key, l})
 		default:
 			o = append(o, kv{f.Key, v})
 		}
@@ -91,6 +97,11 @@ func printFieldsHuman(w io.Writer, fs []block.Field, indent string) {
 		case []block.Field:
 			fmt.Fprintf(w, "%s%s:\n", indent, f.Human)
 			printFieldsHuman(w, v, indent+"    ")
+		case []string:
+			fmt.Fprintf(w, "%s%s:\n", indent, f.Human)
+			for i, e := range v {
+				fmt.Fprintf(w, "%s    [%d]: %s\n", indent, i, e)
+			}
 		case [][]block.Field:
 			fmt.Fprintf(w, "%s%s:\n", indent, f.Human)
 			for i, e := range v {

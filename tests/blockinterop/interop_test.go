@@ -690,3 +690,30 @@ func TestVMDKMatrix(t *testing.T) {
 		}
 	})
 }
+
+// TestBitmapsPreserved checks that persistent dirty bitmaps made by QEMU
+// survive gemu's writes: still referenced (no leaks), flagged in-use.
+func TestBitmapsPreserved(t *testing.T) {
+	requireQemu(t)
+	name := "qcow2 with dirty bitmaps"
+	dir := t.TempDir()
+	img := filepath.Join(dir, "bm.qcow2")
+	run(t, "qemu-img", "create", "-q", "-f", "qcow2", img, "8M")
+	qemuIO(t, "qcow2", img, qemuIOScript[:3])
+	run(t, "qemu-img", "bitmap", "--add", img, "b0")
+	qemuIO(t, "qcow2", img, qemuIOScript[3:])
+	got, want := readAll(t, img), qemuRaw(t, img)
+	ok := bytes.Equal(got, want)
+	record(name, "qemu writes, gemu reads", ok, firstDiff(got, want))
+	compareJSON(t, name+" (qemu-written)", img, false)
+	exp := append([]byte(nil), got...)
+	gemuWorkload(t, img, exp, 7)
+	qemuCheckClean(t, name+" (gemu-written)", img)
+	out, _, _ := runRC("qemu-img", "info", img)
+	inUse := strings.Contains(out, "in-use")
+	record(name+" (gemu-written)", "bitmap flagged in-use", inUse, "")
+	if !inUse {
+		t.Errorf("bitmap not flagged in-use after gemu wrote the image:\n%s", out)
+	}
+	compareJSON(t, name+" (gemu-written)", img, false)
+}
