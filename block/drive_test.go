@@ -132,3 +132,27 @@ func TestBlockdev(t *testing.T) {
 		t.Fatalf("blockdev reads %v, size %d", got, drv.Size())
 	}
 }
+
+func TestDirectUnaligned(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "direct.raw")
+	writeFile(t, name, make([]byte, 64<<10))
+	f, err := block.OpenHostFile(name, block.FileOptions{Direct: true})
+	if err != nil {
+		t.Skipf("O_DIRECT not supported on %s: %v", dir, err)
+	}
+	defer f.Close()
+	if _, err := f.WriteAt([]byte("unaligned"), 1000); err != nil {
+		if errors.Is(err, os.ErrInvalid) {
+			t.Skipf("O_DIRECT writes rejected here: %v", err)
+		}
+		t.Fatal(err)
+	}
+	got := make([]byte, 9)
+	if _, err := f.ReadAt(got, 1000); err != nil || string(got) != "unaligned" {
+		t.Fatalf("ReadAt = %q, %v", got, err)
+	}
+	if sz, _ := f.Size(); sz != 64<<10 {
+		t.Fatalf("size changed to %d", sz)
+	}
+}

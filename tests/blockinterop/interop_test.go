@@ -717,3 +717,44 @@ func TestBitmapsPreserved(t *testing.T) {
 	}
 	compareJSON(t, name+" (gemu-written)", img, false)
 }
+
+// TestCommitRebase runs gemu-img commit and rebase on chains made by QEMU
+// and checks the content QEMU sees afterwards.
+func TestCommitRebase(t *testing.T) {
+	requireQemu(t)
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.qcow2")
+	mid := filepath.Join(dir, "mid.qcow2")
+	top := filepath.Join(dir, "top.qcow2")
+	run(t, "qemu-img", "create", "-q", "-f", "qcow2", base, "8M")
+	qemuIO(t, "qcow2", base, []string{"write -P 1 0 2M", "write -P 2 6M 1M"})
+	run(t, "qemu-img", "create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", mid)
+	qemuIO(t, "qcow2", mid, []string{"write -P 3 1M 2M", "write -z 6M 64k"})
+	run(t, "qemu-img", "create", "-q", "-f", "qcow2", "-b", "mid.qcow2", "-F", "qcow2", top)
+	qemuIO(t, "qcow2", top, []string{"write -P 4 2M 512k"})
+	want := qemuRaw(t, top)
+
+	// Safe rebase of top onto base: top takes mid's data.
+	run(t, gemuImg, "rebase", "-b", "base.qcow2", "-F", "qcow2", top)
+	got := qemuRaw(t, top)
+	ok := bytes.Equal(got, want)
+	record("rebase (safe) top onto base", "content unchanged", ok, firstDiff(got, want))
+	if !ok {
+		t.Errorf("rebase changed the content: %s", firstDiff(got, want))
+	}
+	qemuCheckClean(t, "rebase (safe) top onto base", top)
+
+	// Commit top into base.
+	run(t, gemuImg, "commit", top)
+	got = qemuRaw(t, base)
+	ok = bytes.Equal(got, want)
+	record("commit top into base", "base holds the chain", ok, firstDiff(got, want))
+	if !ok {
+		t.Errorf("commit: base differs: %s", firstDiff(got, want))
+	}
+	qemuCheckClean(t, "commit top into base", base)
+	qemuCheckClean(t, "commit top into base (emptied top)", top)
+	got = qemuRaw(t, top)
+	ok = bytes.Equal(got, want)
+	record("commit top into base", "top reads through", ok, firstDiff(got, want))
+}
