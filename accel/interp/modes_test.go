@@ -1,0 +1,70 @@
+package interp
+
+import (
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"gemu/accel"
+	"gemu/hw/mem"
+)
+
+// romMachine is a test machine with RAM at 0 and a 64 KiB ROM at the top of
+// the 4 GiB space, started from the reset vector.
+func romMachine(t *testing.T, rom string, model string) *tmachine {
+	t.Helper()
+	img, err := os.ReadFile(rom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ram := mem.NewForTest(1 << 20)
+	host, err := ram.AddROM("bios", 0xffff0000, 0x10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(host, img)
+	io := &testIO{in: map[uint16]uint32{}, mmio: map[uint64]uint64{}}
+	vm, err := NewVM(ram, io, accel.VMOptions{VCPUs: 1, CPU: accel.CPUModel{Name: model}, IRQChip: accel.IRQChipUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := vm.NewVCPU(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tmachine{t: t, ram: ram, io: io, vm: vm, cpu: v.(*VCPU)}
+}
+
+func (m *tmachine) outputs(port uint64) []uint64 {
+	var out []uint64
+	for _, w := range m.io.out {
+		if w.port == port {
+			out = append(out, w.val)
+		}
+	}
+	return out
+}
+
+// TestModesROM boots testdata/modes.S from the reset vector through real,
+// protected and long mode, a page fault, INT3, IRETQ to ring 3, SYSCALL
+// and SYSRET. The expected checkpoints follow the SDM.
+func TestModesROM(t *testing.T) {
+	m := romMachine(t, "testdata/modes.bin", "max")
+	st := m.runToHalt()
+	want := []uint64{
+		1, 2, 3,
+		eferSCE | eferLME | eferLMA, // EFER after enabling paging
+		0x10, 1, 0, // #PF: CR2 low, CR2 high, error code (not present, read, supervisor)
+		5, 6, 7, // after the fault, INT3 handler, after INT3
+		0x3b, 0x1234, // first SYSCALL: user CS, argument
+		0x3b, 0x5678, // second SYSCALL after SYSRET
+		9,
+	}
+	if diff := cmp.Diff(want, m.outputs(0xe9)); diff != "" {
+		t.Errorf("checkpoints (-want +got):\n%s\n%s", diff, st.Dump())
+	}
+	if st.CS.Selector != 0x18 || !st.CS.L || st.CS.DPL != 0 {
+		t.Errorf("final CS %+v", st.CS)
+	}
+}
