@@ -343,6 +343,9 @@ func (img *Image) loadL2(off uint64) (*l2Table, error) {
 	if off >= img.fileLimit() {
 		return nil, img.corrupt("L2 table at %#x lies beyond the end of the image file", off)
 	}
+	if img.otherMetadata(off) {
+		return nil, img.corrupt("L2 table at %#x overlaps other metadata", off)
+	}
 	if err := img.evictL2(); err != nil {
 		return nil, err
 	}

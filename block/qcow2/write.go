@@ -333,9 +333,7 @@ func (img *Image) l2ForWrite(l1i uint64) (*l2Table, error) {
 	le := img.l1[l1i]
 	off := le & offsetMask
 	if off != 0 && le&oflagCopied != 0 {
-		if img.meta[off/uint64(img.cs)] == false {
-			img.meta[off/uint64(img.cs)] = true
-		}
+		img.meta[off/uint64(img.cs)] = true
 		return img.loadL2(off)
 	}
 	var old *l2Table
@@ -604,4 +602,31 @@ func (img *Image) zeroSubclusters(off, n uint64) error {
 		off += m
 	}
 	return nil
+}
+
+// otherMetadata reports whether the cluster at off holds metadata other
+// than an L2 table: the header, the L1 or refcount table, a refcount
+// block, the snapshot table or a snapshot's L1 table. Writing an L2 table
+// there would destroy it (QEMU's overlap check).
+func (img *Image) otherMetadata(off uint64) bool {
+	cs := uint64(img.cs)
+	c := off / cs
+	in := func(start, n uint64) bool {
+		return n > 0 && c >= start/cs && c <= (start+n-1)/cs
+	}
+	if c == 0 || in(img.h.l1Offset, uint64(len(img.l1))*8) || in(img.h.refTableOffset, uint64(img.h.refTableClusters)*cs) ||
+		in(img.h.snapshotsOffset, img.snapTableLen) {
+		return true
+	}
+	for _, e := range img.reftable {
+		if e&refcountOffsetMask == c*cs {
+			return true
+		}
+	}
+	for _, s := range img.snaps {
+		if in(s.l1Offset, uint64(s.l1Size)*8) {
+			return true
+		}
+	}
+	return false
 }
