@@ -179,11 +179,16 @@ func (p *PIT) Write(off uint64, size int, val uint64) {
 
 // update drives IRQ 0 from counter 0's OUT and schedules its next change.
 func (p *PIT) update(now time.Duration) {
-	if level := p.ch[0].out(now); level != p.irqLevel {
+	p.drive(p.ch[0].out(now))
+	p.schedule(now)
+}
+
+// drive sets counter 0's OUT line to level if it differs.
+func (p *PIT) drive(level bool) {
+	if level != p.irqLevel {
 		p.irqLevel = level
 		p.irq.Set(level)
 	}
-	p.schedule(now)
 }
 
 func (p *PIT) schedule(now time.Duration) {
@@ -197,16 +202,21 @@ func (p *PIT) schedule(now time.Duration) {
 		return
 	}
 	gen := p.timerGen
-	p.timer = p.clock.AfterFunc(at, func() { p.fire(gen) })
+	p.timer = p.clock.AfterFunc(at, func() { p.fire(gen, at) })
 }
 
-func (p *PIT) fire(gen uint64) {
+// fire runs when the clock has passed the edge at time at. OUT is driven
+// to the level the edge produced before the level of now: a host clock
+// calls back late, and mode 2's one-clock low pulse must still reach the
+// interrupt controller as an edge rather than vanish.
+func (p *PIT) fire(gen uint64, at time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if gen != p.timerGen {
 		return
 	}
 	p.timer = nil
+	p.drive(p.ch[0].out(at))
 	p.update(p.clock.Now())
 }
 
