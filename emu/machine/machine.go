@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"gemu/accel"
+	"gemu/accel/interp"
 	"gemu/emu/chardev"
 	"gemu/emu/config"
 	"gemu/hw"
@@ -80,6 +81,7 @@ type Machine struct {
 	io     *bus.Space
 	mmio   *bus.Space
 	clock  hw.Clock
+	tscHz  uint64 // the TSC frequency advertised to the guest (0: the accelerator's)
 	chars  *chardev.Set
 	vcpus  []*vcpu
 	events chan event
@@ -112,6 +114,10 @@ type board interface {
 	boot(m *Machine) (accel.CPUState, error)
 	// irqChip says where interrupts are handled under this accelerator.
 	irqChip(m *Machine) accel.IRQChipMode
+	// connectVCPU wires vCPU i (its APIC) once it exists.
+	connectVCPU(m *Machine, i int, cpu accel.VCPU)
+	// afterReset runs after every device has been reset.
+	afterReset(m *Machine)
 }
 
 // New builds the machine cfg describes. Nothing runs until Run.
@@ -157,6 +163,9 @@ func (m *Machine) build() error {
 		return err
 	}
 	m.clock = hw.NewHostClock()
+	if m.accel.Name() == "tcg" {
+		m.tscHz = interp.DefaultTSCHz
+	}
 
 	size := cfg.RAMSize
 	if size == 0 {
@@ -184,10 +193,17 @@ func (m *Machine) build() error {
 	}
 	// Power-on reset: devices start from their reset state (a PIT's
 	// counter 0 starts counting here).
+	m.resetDevices()
+	return nil
+}
+
+// resetDevices resets every device, then lets the board re-drive the lines
+// between them.
+func (m *Machine) resetDevices() {
 	for _, d := range m.devices {
 		d.Reset()
 	}
-	return nil
+	m.board.afterReset(m)
 }
 
 // pickAccel takes the first accelerator of the fallback list that works
@@ -292,6 +308,7 @@ func (m *Machine) Run() (int, error) {
 		KernelPIT: m.board.irqChip(m) == accel.IRQChipKernel,
 		Clock:     m.clock,
 		Logger:    m.log,
+		TSCHz:     m.tscHz,
 	}
 	if vmo.VCPUs < 1 {
 		vmo.VCPUs = 1
@@ -317,6 +334,7 @@ func (m *Machine) Run() (int, error) {
 		if err := v.start(); err != nil {
 			return 1, err
 		}
+		m.board.connectVCPU(m, v.index, v.cpu)
 	}
 	if err := m.vcpus[0].setState(boot); err != nil {
 		return 1, fmt.Errorf("setting the boot processor's state: %w", err)
@@ -368,9 +386,7 @@ func (m *Machine) serve() (int, error) {
 // VM-wide state, reloads the boot images and starts again.
 func (m *Machine) systemReset() error {
 	m.pauseAll()
-	for _, d := range m.devices {
-		d.Reset()
-	}
+	m.resetDevices()
 	if m.haveVM {
 		if err := m.vm.LoadState(m.initialVM); err != nil {
 			return err

@@ -22,7 +22,8 @@ import (
 // pc is QEMU's "pc" machine: an i440FX-era PC with ISA devices.
 type pc struct {
 	rtc      *mc146818.RTC
-	firmware bool // a BIOS image is mapped (no -kernel)
+	intc     *intc // the machine's interrupt controllers (IRQChipUser)
+	firmware bool  // a BIOS image is mapped (no -kernel)
 }
 
 func (p *pc) name() string { return "pc" }
@@ -53,6 +54,9 @@ func (p *pc) build(m *Machine) error {
 		return fmt.Errorf("-machine kernel-irqchip=%v: only the in-kernel irqchip (kernel-irqchip=on) is supported under KVM by this build", m.cfg.IRQChip)
 	}
 	if p.irqChip(m) == accel.IRQChipUser {
+		if err := p.buildIntc(m, m.tscHz); err != nil {
+			return err
+		}
 		if err := p.buildTimers(m); err != nil {
 			return err
 		}
@@ -101,7 +105,11 @@ func (p *pc) build(m *Machine) error {
 	}
 	m.addDevice(kbd)
 
-	rtc, err := mc146818.New(mc146818.Config{IRQ: m.isaIRQ(8), Clock: m.clock, Base: time.Now().UTC(), Logger: m.log})
+	rtcIRQ := m.isaIRQ(8)
+	if p.intc != nil {
+		rtcIRQ = p.intc.hpet.RTCInput() // the HPET passes it on, or cuts it off in legacy mode
+	}
+	rtc, err := mc146818.New(mc146818.Config{IRQ: rtcIRQ, Clock: m.clock, Base: time.Now().UTC(), Logger: m.log})
 	if err != nil {
 		return err
 	}
@@ -144,7 +152,7 @@ func (p *pc) build(m *Machine) error {
 // buildTimers adds the PIT and port 0x61 that KVM's in-kernel PIT serves
 // otherwise.
 func (p *pc) buildTimers(m *Machine) error {
-	pit, err := i8254.New(i8254.Config{IRQ: m.isaIRQ(0), Clock: m.clock, Logger: m.log.With("dev", "pit")})
+	pit, err := i8254.New(i8254.Config{IRQ: p.intc.hpet.PITInput(), Clock: m.clock, Logger: m.log.With("dev", "pit")})
 	if err != nil {
 		return err
 	}
@@ -244,6 +252,20 @@ func deviceName(d *config.DeviceDef) string {
 		return d.ID
 	}
 	return d.Driver
+}
+
+// connectVCPU wires vCPU i to the board once it exists.
+func (p *pc) connectVCPU(m *Machine, i int, cpu accel.VCPU) {
+	if p.intc != nil {
+		p.intc.connectVCPU(i, cpu)
+	}
+}
+
+// afterReset re-drives the interrupt inputs once every device is reset.
+func (p *pc) afterReset(m *Machine) {
+	if p.intc != nil {
+		p.intc.router.Redrive()
+	}
 }
 
 // reserved are the machine's own ranges in the memory map: KVM's TSS and

@@ -47,13 +47,21 @@ func TestROMMatchesQEMU(t *testing.T) {
 }
 
 // TestMultibootSMP boots the long-mode multiboot guest, which starts every
-// AP, takes PIT interrupts through the in-kernel irqchip and exits.
+// AP with INIT/SIPI, takes PIT interrupts through the I/O APIC and exits:
+// under KVM with the in-kernel irqchip, and on the interpreter with the
+// machine's own PIC, I/O APIC, local APICs and PIT.
 func TestMultibootSMP(t *testing.T) {
-	kvmtest.Require(t)
 	elf := guest(t, "smp.elf")
-	for _, cpus := range []int{1, 2, 4} {
-		t.Run(fmt.Sprintf("smp%d", cpus), func(t *testing.T) {
-			r := runProg(t, 120*time.Second, gemu(t), "-M", "pc", "-accel", "kvm", "-m", "64M", "-nographic",
+	for _, tc := range []struct {
+		accel string
+		cpus  int
+	}{{"kvm", 1}, {"kvm", 2}, {"kvm", 4}, {"tcg", 1}, {"tcg", 2}, {"tcg", 4}} {
+		cpus := tc.cpus
+		t.Run(fmt.Sprintf("%s/smp%d", tc.accel, cpus), func(t *testing.T) {
+			if tc.accel == "kvm" {
+				kvmtest.Require(t)
+			}
+			r := runProg(t, 120*time.Second, gemu(t), "-M", "pc", "-accel", tc.accel, "-m", "64M", "-nographic",
 				"-smp", fmt.Sprint(cpus), "-kernel", elf, "-device", "isa-debug-exit,iobase=0xf4,iosize=4")
 			want, _ := guests.Expected("smp.elf", cpus)
 			if r.stdout != want || r.status != guests.QEMUStatus(guests.ExitOK) {
