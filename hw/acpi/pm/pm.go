@@ -53,18 +53,18 @@ type Config struct {
 // PM is the power-management register set.
 type PM struct {
 	mu      sync.Mutex
-	pm1Sts  uint16 // guarded by mu
-	pm1En   uint16 // guarded by mu
-	pm1Cnt  uint16 // guarded by mu; SLP_EN and GBL_RLS never stored
-	gpeSts  uint16 // guarded by mu
-	gpeEn   uint16 // guarded by mu
-	apmc    uint8  // guarded by mu; the last byte written to SMI_CMD
-	tmrOff  uint64 // guarded by mu; count = ticks(now) + tmrOff
-	tmrLast uint64 // guarded by mu; the count when TMR_STS was last brought up to date
-	sci     bool   // guarded by mu; the level driven on the SCI line
+	pm1Sts  uint16   // guarded by mu
+	pm1En   uint16   // guarded by mu
+	pm1Cnt  uint16   // guarded by mu; SLP_EN and GBL_RLS never stored
+	gpeSts  uint16   // guarded by mu
+	gpeEn   uint16   // guarded by mu
+	apmc    uint8    // guarded by mu; the last byte written to SMI_CMD
+	tmrOff  uint64   // guarded by mu; count = ticks(now) + tmrOff
+	tmrLast uint64   // guarded by mu; the count when TMR_STS was last brought up to date
+	sci     bool     // guarded by mu; the level driven on the SCI line
 	timer   hw.Timer // guarded by mu
-	gen     uint64 // guarded by mu; invalidates stale timer callbacks
-	warned  int    // guarded by mu
+	gen     uint64   // guarded by mu; invalidates stale timer callbacks
+	warned  int      // guarded by mu
 
 	id          string
 	base, gpe0  uint16
