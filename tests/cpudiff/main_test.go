@@ -2,21 +2,26 @@ package cpudiff
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"testing"
 )
 
-var env *Env
+var (
+	env         *Env
+	laxAccessed = flag.Bool("cpudiff.lax-accessed", false, "ignore accessed bits in segment caches and descriptor tables (investigation aid)")
+)
 
 func TestMain(m *testing.M) {
+	flag.Parse()
 	as, err := NewAssembler()
 	if err != nil && !errors.Is(err, ErrNoAssembler) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	if as != nil {
-		env = &Env{Asm: as}
+		env = &Env{Asm: as, LaxAccessed: *laxAccessed}
 	}
 	code := m.Run()
 	if as != nil {

@@ -11,7 +11,8 @@ import (
 // needs to leave or enter a mode is already in place: a GDT with flat code
 // and data segments for every mode and privilege level, an IVT, 32- and
 // 64-bit IDTs whose every vector leads to a handler stub, TSSs, and page
-// tables of every format identity-mapping the first 4 MiB.
+// tables of every format identity-mapping the first 2 MiB of RAM with 4 KiB
+// pages and mapping it once more at HighBase with a large page.
 //
 // Each handler stub is "hlt; jmp .-1" at StubBase + 8*vector. With an
 // interrupt gate IF is clear in the handler, so the HLT ends the run
@@ -20,7 +21,7 @@ import (
 // The stubs are plain integer code, which KVM's instruction emulator runs
 // at CPL0 on this kind of host.
 const (
-	RAMSize = 4 << 20
+	RAMSize = 2 << 20
 
 	IVTBase    = 0x0000
 	ReportBase = 0x0800 // scratch words snippets may report through
@@ -54,8 +55,7 @@ const (
 	ISTStack   = 0x58000
 	DFStack    = 0x60000
 	FreeBase   = 0x60000 // up to 1 MiB: free for cases
-	HighBase   = 0x200000
-	HighSize   = 0x200000 // 2-4 MiB: one 2 MiB page in every format
+	HighBase   = 0x200000 // 2-4 MiB: one 2 MiB page in every format, mapping physical 0-2 MiB again
 	stubStride = 8
 )
 
@@ -351,13 +351,15 @@ func NewWorld(start Start) *World {
 		w.Put16(df+0x48+4*uint64(i), sel)
 	}
 	w.Put16(df+0x66, 0x68)
-	// Page tables, identity maps of 0-4 MiB, user and writable, with the
-	// accessed and dirty bits clear so the runs set them.
+	// Page tables: identity maps of RAM, and a large page at HighBase
+	// onto RAM again; user and writable, with the accessed and dirty bits
+	// clear so the runs set them. 32-bit paging maps 0-4 MiB with 4 KiB
+	// pages (what lies beyond RAM is MMIO).
 	const u = PTEP | PTERW | PTEUS
 	w.Put64(PML4Base, PDPTBase|u)
 	w.Put64(PDPTBase, PDBase|u)
 	w.Put64(PDBase, PTBase|u)
-	w.Put64(PDBase+8, HighBase|u|PTEPS)
+	w.Put64(PDBase+8, u|PTEPS)
 	for i := uint64(0); i < 512; i++ {
 		w.Put64(PTBase+8*i, i<<12|u)
 		w.Put64(PAEPTBase+8*i, i<<12|u)
@@ -368,7 +370,7 @@ func NewWorld(start Start) *World {
 	}
 	w.Put64(PAEPDPT, PAEPDBase|PTEP)
 	w.Put64(PAEPDBase, PAEPTBase|u)
-	w.Put64(PAEPDBase+8, HighBase|u|PTEPS)
+	w.Put64(PAEPDBase+8, u|PTEPS)
 	w.State = w.startState(start)
 	return w
 }

@@ -1,0 +1,42 @@
+package cpudiff
+
+import "gemu/accel"
+
+// Where this host's KVM (kvm_pvm, see DESIGN.md §3) cannot give the
+// hardware's answer, a case runs on the interpreter alone and checks the
+// SDM's expectations; these are the reasons, one per quirk found.
+const (
+	quirkCRHighBits    = "KVM here answers a MOV to CR0 or CR4 that sets bits 63:32 with #PF (CR2 = the value, RIP past the instruction) instead of #GP(0)"
+	quirkIntN          = "KVM here raises #UD for INT n (CD ib, n != 3) and INTO at CPL3 and fails to emulate them at CPL0"
+	quirkUser64DataSeg = "KVM here does not track DS, ES, FS and GS selectors faithfully in 64-bit mode at CPL3: a null load is lost and MOV from the register reads the host's selector"
+	quirkV86           = "KVM here has no virtual-8086 mode: IRET into it fails to emulate, and a vCPU put in it by state treats segment loads as protected-mode ones"
+)
+
+// fixDeliveryAccessed corrects a KVM result that ended in a handler stub
+// for this host's event delivery, which loads the handler's CS (and, on a
+// privilege change, SS) without setting the descriptors' accessed bits, in
+// the GDT or in the segment caches. The SDM (vol. 3A, 3.4.5.1) has the
+// processor set the bit whenever it loads a selector into a segment
+// register, and hardware event delivery does. The fix sets the bit for the
+// final CS, and for the final SS when the run changed SS; it changes
+// nothing where KVM already set them.
+func fixDeliveryAccessed(w *World, r *Result) {
+	s := &r.State
+	if r.Vector < 0 || s.CR0&CR0PE == 0 {
+		return
+	}
+	fix := func(g *accel.Segment) {
+		if g.Selector&^3 == 0 || g.Selector&4 != 0 || !g.S {
+			return
+		}
+		g.Type |= 1
+		a := s.GDT.Base + uint64(g.Selector&^7) + 5
+		if a < uint64(len(r.RAM)) {
+			r.RAM[a] |= 1
+		}
+	}
+	fix(&s.CS)
+	if s.SS.Selector != w.State.SS.Selector {
+		fix(&s.SS)
+	}
+}
