@@ -54,7 +54,7 @@ const (
 	KernStack  = 0x50000
 	ISTStack   = 0x58000
 	DFStack    = 0x60000
-	FreeBase   = 0x60000 // up to 1 MiB: free for cases
+	FreeBase   = 0x60000  // up to 1 MiB: free for cases
 	HighBase   = 0x200000 // 2-4 MiB: one 2 MiB page in every format, mapping physical 0-2 MiB again
 	stubStride = 8
 )
