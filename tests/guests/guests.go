@@ -68,6 +68,9 @@ var All = []Guest{
 	{Name: "linuxboot.rom", Kind: ROM, Symbols: []string{"GDT_BASE", "GDT_LIMIT", "CR3", "ENTRY", "BOOT_PARAMS", "CS_SEL", "DS_SEL"}, src: "linuxboot.S", needsSymbols: true},
 	// pmboot.rom replays a 32-bit protected-mode entry (src/pmboot.S).
 	{Name: "pmboot.rom", Kind: ROM, Symbols: []string{"GDT_BASE", "GDT_LIMIT", "ENTRY", "EAX", "EBX", "ESI", "CS_SEL", "DS_SEL"}, src: "pmboot.S", needsSymbols: true},
+	// cputest.rom walks the CPU through its modes, one line per check
+	// (src/cputest.S); EXTRA=1 adds checks this host's KVM cannot run.
+	{Name: "cputest.rom", Kind: ROM, Symbols: []string{"EXTRA"}, src: "cputest.S"},
 }
 
 // Defaults of the build-time symbols every guest takes.
@@ -111,8 +114,29 @@ func Expected(name string, cpus int) (string, error) {
 		}
 		fmt.Fprintf(&b, "timer: %d ticks\n", Ticks)
 		return b.String(), nil
+	case "cputest.rom":
+		return ExpectedBlock("cputest.S", "expected output")
 	}
 	return "", fmt.Errorf("guests: no guest %q", name)
+}
+
+// ExpectedBlock returns the lines that the header comment of the source
+// file src lists between " * --- title ---" and " * --- end ---".
+func ExpectedBlock(src, title string) (string, error) {
+	b, err := sources.ReadFile("src/" + src)
+	if err != nil {
+		return "", fmt.Errorf("guests: %w", err)
+	}
+	_, rest, ok := strings.Cut(string(b), "\n * --- "+title+" ---\n")
+	body, _, ok2 := strings.Cut(rest, " * --- end ---\n")
+	if !ok || !ok2 {
+		return "", fmt.Errorf("guests: %s has no %q block", src, title)
+	}
+	var out strings.Builder
+	for _, l := range strings.SplitAfter(body, "\n") {
+		out.WriteString(strings.TrimPrefix(l, " * "))
+	}
+	return out.String(), nil
 }
 
 // ExpectedPVH returns what pvh.elf prints when started with a command line
