@@ -105,6 +105,15 @@ type Machine struct {
 	// Type is the canonical machine name: "pc", "q35" or "microvm"
 	// (versioned aliases such as pc-i440fx-7.2 are resolved).
 	Type string
+
+	ACPI OnOffAuto // acpi=: ACPI tables (pc, q35, microvm)
+	HPET OnOffAuto // hpet= (pc, q35)
+	// microvm's optional legacy devices (pic=, pit=, rtc=, isa-serial=,
+	// ioapic2=).
+	PIC, PIT, RTC, ISASerial, IOAPIC2 OnOffAuto
+	// AutoKernelCmdline and OptionROMs are microvm's
+	// auto-kernel-cmdline= and x-option-roms= (auto: on).
+	AutoKernelCmdline, OptionROMs OnOffAuto
 }
 
 // Accel is one accelerator of the fallback list.

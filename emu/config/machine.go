@@ -77,11 +77,98 @@ var machineKeys = []keyHelp{
 	{"kernel-irqchip", "on|off|split", "where KVM's interrupt controllers live (default on)"},
 }
 
+// OnOffAuto is a QEMU OnOffAuto property: auto lets the machine decide.
+type OnOffAuto int
+
+const (
+	Auto OnOffAuto = iota
+	On
+	Off
+)
+
+func (v OnOffAuto) String() string { return [...]string{"auto", "on", "off"}[v] }
+
+// Enabled resolves auto to def.
+func (v OnOffAuto) Enabled(def bool) bool {
+	if v == Auto {
+		return def
+	}
+	return v == On
+}
+
+// boardKey is a machine property that only some boards have.
+type boardKey struct {
+	keyHelp
+	boards []string
+	set    func(m *Machine, o *Opts, key string) error
+}
+
+func onOffAutoKey(field func(*Machine) *OnOffAuto) func(*Machine, *Opts, string) error {
+	return func(m *Machine, o *Opts, key string) error {
+		v, _ := o.String(key)
+		switch v {
+		case "on", "yes", "true", "":
+			*field(m) = On
+		case "off", "no", "false":
+			*field(m) = Off
+		case "auto":
+			*field(m) = Auto
+		default:
+			return o.Err(key, "Parameter '%s' does not accept value '%s'", key, v)
+		}
+		return nil
+	}
+}
+
+// boardKeys are the properties of particular boards, as QEMU names them.
+var boardKeys = []boardKey{
+	{keyHelp{"acpi", "OnOffAuto", "enable ACPI tables (default auto: on)"}, []string{"pc", "q35", "microvm"},
+		onOffAutoKey(func(m *Machine) *OnOffAuto { return &m.ACPI })},
+	{keyHelp{"hpet", "bool", "enable the HPET (default on)"}, []string{"pc", "q35"},
+		onOffAutoKey(func(m *Machine) *OnOffAuto { return &m.HPET })},
+	{keyHelp{"pic", "OnOffAuto", "enable the i8259 PIC pair"}, []string{"microvm"},
+		onOffAutoKey(func(m *Machine) *OnOffAuto { return &m.PIC })},
+	{keyHelp{"pit", "OnOffAuto", "enable the i8254 PIT"}, []string{"microvm"},
+		onOffAutoKey(func(m *Machine) *OnOffAuto { return &m.PIT })},
+	{keyHelp{"rtc", "OnOffAuto", "enable the MC146818 RTC"}, []string{"microvm"},
+		onOffAutoKey(func(m *Machine) *OnOffAuto { return &m.RTC })},
+	{keyHelp{"isa-serial", "bool", "enable the ISA serial port (default on)"}, []string{"microvm"},
+		onOffAutoKey(func(m *Machine) *OnOffAuto { return &m.ISASerial })},
+	{keyHelp{"ioapic2", "OnOffAuto", "enable a second I/O APIC"}, []string{"microvm"},
+		onOffAutoKey(func(m *Machine) *OnOffAuto { return &m.IOAPIC2 })},
+	{keyHelp{"auto-kernel-cmdline", "bool", "add the machine's devices to the kernel command line (default on)"}, []string{"microvm"},
+		onOffAutoKey(func(m *Machine) *OnOffAuto { return &m.AutoKernelCmdline })},
+	{keyHelp{"x-option-roms", "bool", "load option ROMs (default on)"}, []string{"microvm"},
+		onOffAutoKey(func(m *Machine) *OnOffAuto { return &m.OptionROMs })},
+}
+
+func boardKeyNames() []string {
+	var n []string
+	for _, k := range boardKeys {
+		n = append(n, k.key)
+	}
+	return n
+}
+
+func (k *boardKey) on(board string) bool {
+	for _, b := range k.boards {
+		if b == board {
+			return true
+		}
+	}
+	return false
+}
+
 func machineOptionsHelp(m *MachineType) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s options:\n", m.Name)
 	for _, k := range machineKeys {
 		fmt.Fprintf(&b, "  %-22s - %s\n", k.key+"=<"+k.typ+">", k.desc)
+	}
+	for _, k := range boardKeys {
+		if k.on(m.Name) {
+			fmt.Fprintf(&b, "  %-22s - %s\n", k.key+"=<"+k.typ+">", k.desc)
+		}
 	}
 	return b.String()
 }
@@ -136,11 +223,22 @@ func (p *parser) machine(opt, arg string) error {
 		p.listing = &Listing{Text: machineOptionsHelp(m)}
 		return nil
 	}
-	if err := o.Check("type", "accel", "kernel-irqchip"); err != nil {
+	if err := o.Check(append([]string{"type", "accel", "kernel-irqchip"}, boardKeyNames()...)...); err != nil {
 		return err
 	}
 	if m != nil {
 		p.machineType = m.Name
+	}
+	for i := range boardKeys {
+		k := &boardKeys[i]
+		if !o.Has(k.key) {
+			continue
+		}
+		if err := k.set(&p.cfg.Machine, o, k.key); err != nil {
+			return err
+		}
+		e := o.Err(k.key, "")
+		p.boardKeyUses = append(p.boardKeyUses, boardKeyUse{k, e})
 	}
 	if o.Has("kernel-irqchip") {
 		mode, err := parseIRQChip(o)

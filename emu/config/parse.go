@@ -212,6 +212,7 @@ type parser struct {
 	listing *Listing
 
 	machineType     string
+	boardKeyUses    []boardKeyUse
 	irqchip         accel.IRQChipMode
 	irqchipSet      bool
 	machineAccels   []Accel
@@ -439,6 +440,13 @@ func (p *parser) mon(opt, arg string) error {
 func (p *parser) finish() error {
 	c := &p.cfg
 	c.Machine.Type = p.machineType
+	for _, u := range p.boardKeyUses {
+		if !u.key.on(c.Machine.Type) {
+			e := *u.err
+			e.Reason = fmt.Sprintf("Property '%s-machine.%s' not found", c.Machine.Type, u.key.key)
+			return &e
+		}
+	}
 	if err := p.resolveAccels(); err != nil {
 		return err
 	}
@@ -465,6 +473,11 @@ func (p *parser) finish() error {
 		}
 	}
 	return p.resolveChardevs()
+}
+
+type boardKeyUse struct {
+	key *boardKey
+	err *OptError
 }
 
 func hasAccel(list []Accel, name string) bool {
