@@ -166,55 +166,100 @@ func cmdConvert(e *env, args []string) error {
 
 const convertChunk = 2 << 20
 
+// chunk is one piece of the source, read ahead of the writer.
+type chunk struct {
+	off  int64
+	n    int64
+	zero bool   // reads as zeroes: nothing to copy
+	buf  []byte // data (len n) when !zero
+	err  error
+}
+
 // convertData copies the source into the target image: zero ranges are
 // skipped on a fresh target (written as zeroes with -n), data is written in
-// large runs, and all-zero blocks of sparseSize bytes are left sparse.
+// large runs, and all-zero blocks of sparseSize bytes are left sparse. A
+// reader goroutine runs ahead of the writer so reads and writes overlap.
 func convertData(src *source, dst *block.Node, compress bool, sparseSize int64, existing, hasBacking bool, pr *progress) error {
 	img := unwrapImage(dst.Image)
 	if rc, ok := img.(interface{ RequiresCompression() bool }); compress || ok && rc.RequiresCompression() {
 		return convertCompressed(src, img, pr)
 	}
 	zeroer, _ := img.(block.Zeroer)
+	const depth = 4
+	free := make(chan []byte, depth)
+	for i := 0; i < depth; i++ {
+		free <- make([]byte, convertChunk)
+	}
+	chunks := make(chan chunk, depth)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(chunks)
+		send := func(c chunk) bool {
+			select {
+			case chunks <- c:
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		for off := int64(0); off < src.size; {
+			ext, err := src.extent(off, min(src.size-off, 1<<30))
+			if err == nil && ext.Length <= 0 {
+				err = fmt.Errorf("source map returned an empty extent at %d", off)
+			}
+			if err != nil {
+				send(chunk{err: err})
+				return
+			}
+			n := ext.Length
+			if ext.Zero && !ext.Data && !hasBacking {
+				if !send(chunk{off: off, n: n, zero: true}) {
+					return
+				}
+				off += n
+				continue
+			}
+			for n > 0 {
+				var buf []byte
+				select {
+				case buf = <-free:
+				case <-stop:
+					return
+				}
+				c := min(n, int64(len(buf)))
+				_, err := src.ReadAt(buf[:c], off)
+				if !send(chunk{off: off, n: c, buf: buf[:c], err: err}) || err != nil {
+					return
+				}
+				off += c
+				n -= c
+			}
+		}
+	}()
 	var done int64
-	buf := make([]byte, convertChunk)
-	for off := int64(0); off < src.size; {
-		ext, err := src.extent(off, min(src.size-off, 1<<30))
-		if err != nil {
-			return err
+	for c := range chunks {
+		if c.err != nil {
+			return c.err
 		}
-		n := ext.Length
-		if n <= 0 {
-			return fmt.Errorf("source map returned an empty extent at %d", off)
-		}
-		if ext.Zero && !ext.Data && !hasBacking {
+		if c.zero {
 			if existing {
 				if zeroer != nil {
-					if err := zeroer.WriteZeroes(off, n, true); err != nil {
+					if err := zeroer.WriteZeroes(c.off, c.n, true); err != nil {
 						return err
 					}
-				} else if err := block.WriteZeroes(img, off, n); err != nil {
+				} else if err := block.WriteZeroes(img, c.off, c.n); err != nil {
 					return err
 				}
 			}
-			off += n
-			done += n
-			pr.update(done)
-			continue
-		}
-		for n > 0 {
-			c := min(n, int64(len(buf)))
-			p := buf[:c]
-			if _, err := src.ReadAt(p, off); err != nil {
+		} else {
+			if err := writeSparse(img, zeroer, c.buf, c.off, sparseSize, existing || hasBacking); err != nil {
 				return err
 			}
-			if err := writeSparse(img, zeroer, p, off, sparseSize, existing || hasBacking); err != nil {
-				return err
-			}
-			off += c
-			n -= c
-			done += c
-			pr.update(done)
+			free <- c.buf[:cap(c.buf)]
 		}
+		done += c.n
+		pr.update(done)
 	}
 	return nil
 }
