@@ -156,8 +156,10 @@ func (m *Machine) build() error {
 	switch cfg.Machine.Type {
 	case "pc", "":
 		m.board = &pc{}
+	case "microvm":
+		m.board = &pc{micro: true}
 	default:
-		return fmt.Errorf("machine type '%s' is not supported by this build (supported: pc)", cfg.Machine.Type)
+		return fmt.Errorf("machine type '%s' is not supported by this build (supported: pc, microvm)", cfg.Machine.Type)
 	}
 	if err := m.pickAccel(); err != nil {
 		return err

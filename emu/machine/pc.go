@@ -19,14 +19,44 @@ import (
 	"gemu/hw/timer/mc146818"
 )
 
-// pc is QEMU's "pc" machine: an i440FX-era PC with ISA devices.
+// pc is QEMU's "pc" machine, an i440FX-era PC with ISA devices, and with
+// micro set, its "microvm": the same legacy core without the keyboard
+// controller, port 0x92 and HPET, its PIC, PIT, RTC and serial port each
+// optional.
 type pc struct {
+	micro    bool
+	feat     pcFeatures
 	rtc      *mc146818.RTC
 	intc     *intc // the machine's interrupt controllers (IRQChipUser)
 	firmware bool  // a BIOS image is mapped (no -kernel)
 }
 
-func (p *pc) name() string { return "pc" }
+// pcFeatures are the board's optional parts, resolved from -machine.
+type pcFeatures struct {
+	pic, pit, rtc, hpet, serial, i8042, acpi bool
+}
+
+func (p *pc) name() string {
+	if p.micro {
+		return "microvm"
+	}
+	return "pc"
+}
+
+func (p *pc) resolve(c *config.Machine) {
+	if p.micro {
+		p.feat = pcFeatures{
+			pic:    c.PIC.Enabled(true),
+			pit:    c.PIT.Enabled(true),
+			rtc:    c.RTC.Enabled(true),
+			serial: c.ISASerial.Enabled(true),
+			acpi:   c.ACPI.Enabled(true),
+		}
+		return
+	}
+	p.feat = pcFeatures{pic: true, pit: true, rtc: true, serial: true, i8042: true,
+		hpet: c.HPET.Enabled(true), acpi: c.ACPI.Enabled(true)}
+}
 
 // lowMemLimit is the RAM an i440FX PC keeps below 4 GiB: all of it up to
 // 3.5 GiB, otherwise 3 GiB with the rest moved above 4 GiB (QEMU's
@@ -50,20 +80,30 @@ func (p *pc) irqChip(m *Machine) accel.IRQChipMode {
 // build creates the board's fixed devices, the ones the command line asks
 // for, and maps the firmware.
 func (p *pc) build(m *Machine) error {
+	p.resolve(&m.cfg.Machine)
 	if m.accel.Name() == "kvm" && m.cfg.IRQChip != accel.IRQChipKernel {
 		return fmt.Errorf("-machine kernel-irqchip=%v: only the in-kernel irqchip (kernel-irqchip=on) is supported under KVM by this build", m.cfg.IRQChip)
+	}
+	if m.cfg.Machine.IOAPIC2 == config.On {
+		return fmt.Errorf("-machine ioapic2=on: a second I/O APIC is not supported by this build")
 	}
 	if p.irqChip(m) == accel.IRQChipUser {
 		if err := p.buildIntc(m, m.tscHz); err != nil {
 			return err
 		}
-		if err := p.buildTimers(m); err != nil {
-			return err
+		if p.feat.pit {
+			if err := p.buildTimers(m); err != nil {
+				return err
+			}
 		}
 	}
 
 	// Serial ports from -serial, COM1 first.
-	for i, id := range m.cfg.Serials {
+	serials := m.cfg.Serials
+	if !p.feat.serial {
+		serials = nil
+	}
+	for i, id := range serials {
 		port, ok := serial.COM(i)
 		if !ok {
 			return fmt.Errorf("-serial: at most 4 serial ports, not %d", len(m.cfg.Serials))
@@ -72,7 +112,7 @@ func (p *pc) build(m *Machine) error {
 			return err
 		}
 	}
-	nextCOM := len(m.cfg.Serials)
+	nextCOM := len(serials)
 	for i := range m.cfg.Devices {
 		d := &m.cfg.Devices[i]
 		if err := p.addDevice(m, d, &nextCOM); err != nil {
@@ -80,6 +120,22 @@ func (p *pc) build(m *Machine) error {
 		}
 	}
 
+	if p.feat.i8042 {
+		if err := p.buildKeyboard(m); err != nil {
+			return err
+		}
+	}
+	if p.feat.rtc {
+		if err := p.buildRTC(m); err != nil {
+			return err
+		}
+	}
+	return p.buildFirmware(m)
+}
+
+// buildKeyboard adds port 0x92 and the i8042 keyboard controller, the
+// PC's two ways of resetting itself.
+func (p *pc) buildKeyboard(m *Machine) error {
 	p92, err := port92.New(port92.Config{Reset: func() { m.RequestReset("port 0x92") }})
 	if err != nil {
 		return err
@@ -104,9 +160,13 @@ func (p *pc) build(m *Machine) error {
 		}
 	}
 	m.addDevice(kbd)
+	return nil
+}
 
+// buildRTC adds the RTC and fills the CMOS as a PC's firmware expects.
+func (p *pc) buildRTC(m *Machine) error {
 	rtcIRQ := m.isaIRQ(8)
-	if p.intc != nil {
+	if p.intc != nil && p.intc.hpet != nil {
 		rtcIRQ = p.intc.hpet.RTCInput() // the HPET passes it on, or cuts it off in legacy mode
 	}
 	rtc, err := mc146818.New(mc146818.Config{IRQ: rtcIRQ, Clock: m.clock, Base: time.Now().UTC(), Logger: m.log})
@@ -126,11 +186,22 @@ func (p *pc) build(m *Machine) error {
 	}); err != nil {
 		return err
 	}
+	return nil
+}
 
+// defaultMicroVMBIOS is microvm's firmware without -bios, as QEMU's.
+const defaultMicroVMBIOS = "qboot.rom"
+
+// buildFirmware maps -bios, or the board's default firmware, unless a
+// kernel is booted directly.
+func (p *pc) buildFirmware(m *Machine) error {
 	if m.cfg.Kernel == "" {
 		name := m.cfg.BIOS
 		if name == "" {
 			name = loader.DefaultBIOS
+			if p.micro {
+				name = defaultMicroVMBIOS
+			}
 		}
 		path, err := loader.FindFirmware(name, m.cfg.FirmwareDirs)
 		if err != nil {
@@ -152,7 +223,11 @@ func (p *pc) build(m *Machine) error {
 // buildTimers adds the PIT and port 0x61 that KVM's in-kernel PIT serves
 // otherwise.
 func (p *pc) buildTimers(m *Machine) error {
-	pit, err := i8254.New(i8254.Config{IRQ: p.intc.hpet.PITInput(), Clock: m.clock, Logger: m.log.With("dev", "pit")})
+	pitIRQ := m.isaIRQ(0)
+	if p.intc.hpet != nil {
+		pitIRQ = p.intc.hpet.PITInput()
+	}
+	pit, err := i8254.New(i8254.Config{IRQ: pitIRQ, Clock: m.clock, Logger: m.log.With("dev", "pit")})
 	if err != nil {
 		return err
 	}

@@ -73,16 +73,22 @@ func (p *cpuPins) tscToTime(tsc uint64) time.Duration {
 func (p *pc) buildIntc(m *Machine, tscHz uint64) error {
 	ic := &intc{bus: apicbus.New()}
 	var err error
-	ic.pic, err = i8259.New(i8259.Config{
-		INT: irq.LineFunc(func(high bool) {
-			for _, a := range ic.apics {
-				a.SetLINT0(high)
-			}
-		}),
-		Logger: m.log.With("dev", "i8259"),
-	})
-	if err != nil {
-		return err
+	if p.feat.pic {
+		ic.pic, err = i8259.New(i8259.Config{
+			INT: irq.LineFunc(func(high bool) {
+				for _, a := range ic.apics {
+					a.SetLINT0(high)
+				}
+			}),
+			Logger: m.log.With("dev", "i8259"),
+		})
+		if err != nil {
+			return err
+		}
+	}
+	var extint lapic.ExtINTSource
+	if ic.pic != nil {
+		extint = ic.pic
 	}
 	cpus := max(m.cfg.SMP.CPUs, 1)
 	for i := 0; i < cpus; i++ {
@@ -92,7 +98,7 @@ func (p *pc) buildIntc(m *Machine, tscHz uint64) error {
 			BSP:         i == 0,
 			CPU:         pins,
 			Bus:         ic.bus,
-			PIC:         ic.pic,
+			PIC:         extint,
 			Clock:       m.clock,
 			TSCToTime:   pins.tscToTime,
 			TSCHz:       tscHz,
@@ -113,31 +119,37 @@ func (p *pc) buildIntc(m *Machine, tscHz uint64) error {
 		return err
 	}
 	ic.bus.AddEOIListener(ic.ioapic)
-	ic.router = router.New(router.Config{PIC: ic.pic, IOAPIC: ic.ioapic})
-	ic.hpet, err = hpet.New(hpet.Config{
-		Clock:  m.clock,
-		IRQ0:   irq.GSI(ic.router, 0),
-		IRQ8:   irq.GSI(ic.router, 8),
-		Pins:   ic.router.IOAPICPins(),
-		Logger: m.log.With("dev", "hpet"),
-	})
-	if err != nil {
-		return err
-	}
-	for _, r := range ic.pic.Regions() {
-		if err := m.io.Map(r); err != nil {
-			return err
+	rc := router.Config{IOAPIC: ic.ioapic}
+	if ic.pic != nil {
+		rc.PIC = ic.pic
+		for _, r := range ic.pic.Regions() {
+			if err := m.io.Map(r); err != nil {
+				return err
+			}
 		}
+		m.addDevice(ic.pic)
 	}
+	ic.router = router.New(rc)
 	if err := m.mmio.Map(ic.ioapic.Region()); err != nil {
 		return err
 	}
-	if err := m.mmio.Map(ic.hpet.Region()); err != nil {
-		return err
-	}
-	m.addDevice(ic.pic)
 	m.addDevice(ic.ioapic)
-	m.addDevice(ic.hpet)
+	if p.feat.hpet {
+		ic.hpet, err = hpet.New(hpet.Config{
+			Clock:  m.clock,
+			IRQ0:   irq.GSI(ic.router, 0),
+			IRQ8:   irq.GSI(ic.router, 8),
+			Pins:   ic.router.IOAPICPins(),
+			Logger: m.log.With("dev", "hpet"),
+		})
+		if err != nil {
+			return err
+		}
+		if err := m.mmio.Map(ic.hpet.Region()); err != nil {
+			return err
+		}
+		m.addDevice(ic.hpet)
+	}
 	m.userIRQ = ic.router
 	p.intc = ic
 	return nil
