@@ -46,6 +46,7 @@ func main() {
 		run  func(*bench) error
 	}{
 		{"kvm", (*bench).kvm},
+		{"interp", (*bench).interp},
 	}
 	for _, s := range sections {
 		if *only != "" && *only != s.name {
