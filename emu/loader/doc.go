@@ -1,8 +1,8 @@
 // Package loader places boot images into guest memory and describes the
 // processor state they start in: Linux bzImage (the x86 boot protocol, 64-bit
 // or 32-bit entry), PVH ELF kernels, Multiboot v1 kernels, BIOS images for
-// -bios, and the MultiProcessor Specification tables that let a directly
-// booted kernel find its CPUs before any ACPI exists.
+// -bios, the MultiProcessor Specification tables, and the ACPI tables that
+// hw/acpi builds.
 //
 // Every loader writes through *mem.Guest (so migration sees the pages as
 // dirty), refuses hostile images with an error that names the problem, never
@@ -23,6 +23,9 @@
 //	0x20000  command line (up to 0x9fc00)
 //	0x9fc00  extended BIOS data area (e820 reserved), 1 KiB
 //	0xf0000  MP floating pointer and configuration table (e820 reserved)
+//	0xf2000  ACPI tables, RSDP first (ACPIAddr; e820 reserved, found by the
+//	         RSDP scan of 0xe0000-0xfffff and by boot_params.acpi_rsdp_addr
+//	         or the PVH start_info when the machine passes KernelConfig.RSDP)
 //
 // Kernels load at 1 MiB, or at a relocatable bzImage's pref_address when its
 // whole init_size fits below the top of low RAM; ELF kernels at their
@@ -34,5 +37,7 @@
 //
 // A bzImage without ACPI finds its CPUs only through MP tables, and only if
 // built with CONFIG_X86_MPPARSE: Debian's generic kernel is, its cloud
-// kernel is not.
+// kernel is not. The MP table takes at most MPTableSize(254) bytes (under
+// 8 KiB) from 0xf0000, and the ACPI tables for 255 CPUs end below 1 MiB, so
+// both fit in the BIOS area together.
 package loader

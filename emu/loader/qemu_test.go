@@ -32,42 +32,11 @@ func replay(t *testing.T, ram *mem.Guest, regions []Region, c accel.CPUState, cp
 	if err != nil {
 		t.Skip("qemu-system-x86_64 not installed")
 	}
-	var rom string
-	if c.EFER&eferLMA != 0 {
-		rom, err = guests.BuildWith("linuxboot.rom", map[string]uint64{
-			"GDT_BASE": c.GDT.Base, "GDT_LIMIT": uint64(c.GDT.Limit), "CR3": c.CR3, "ENTRY": c.RIP,
-			"BOOT_PARAMS": c.GPR[accel.RSI], "CS_SEL": uint64(c.CS.Selector), "DS_SEL": uint64(c.DS.Selector),
-		})
-	} else {
-		rom, err = guests.BuildWith("pmboot.rom", map[string]uint64{
-			"GDT_BASE": c.GDT.Base, "GDT_LIMIT": uint64(c.GDT.Limit), "ENTRY": c.RIP,
-			"EAX": c.GPR[accel.RAX], "EBX": c.GPR[accel.RBX], "ESI": c.GPR[accel.RSI],
-			"CS_SEL": uint64(c.CS.Selector), "DS_SEL": uint64(c.DS.Selector),
-		})
-	}
-	if errors.Is(err, guests.ErrNoTools) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	rom := replayROM(t, c)
 	args := []string{"-M", "pc", "-accel", "tcg", "-m", fmt.Sprint(ram.RAMSize() >> 20), "-smp", fmt.Sprint(cpus),
 		"-nodefaults", "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
 		"-device", fmt.Sprintf("isa-debug-exit,iobase=%#x,iosize=4", guests.ExitPort), "-bios", rom}
-	dir := t.TempDir()
-	for i, r := range regions {
-		if r.Name == "kernel workspace" {
-			continue // nothing written there
-		}
-		if r.Start >= BIOSAreaStart && r.Start < HighMemStart {
-			t.Fatalf("%v: under -bios that is the replay ROM itself", r)
-		}
-		p := filepath.Join(dir, fmt.Sprintf("region%d", i))
-		if err := os.WriteFile(p, readGuest(t, ram, uint64(r.Start), int(r.Size)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		args = append(args, "-device", fmt.Sprintf("loader,file=%s,addr=%#x,force-raw=on", p, uint64(r.Start)))
-	}
+	args = append(args, loaderArgs(t, ram, regions)...)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, qemu, args...)
@@ -86,6 +55,55 @@ func replay(t *testing.T, ram *mem.Guest, regions []Region, c accel.CPUState, cp
 		return s, ee.ExitCode()
 	}
 	return s, 0
+}
+
+// replayROM builds the ROM that replays c from the reset vector and
+// returns its path.
+func replayROM(t *testing.T, c accel.CPUState) string {
+	t.Helper()
+	var rom string
+	var err error
+	if c.EFER&eferLMA != 0 {
+		rom, err = guests.BuildWith("linuxboot.rom", map[string]uint64{
+			"GDT_BASE": c.GDT.Base, "GDT_LIMIT": uint64(c.GDT.Limit), "CR3": c.CR3, "ENTRY": c.RIP,
+			"BOOT_PARAMS": c.GPR[accel.RSI], "CS_SEL": uint64(c.CS.Selector), "DS_SEL": uint64(c.DS.Selector),
+		})
+	} else {
+		rom, err = guests.BuildWith("pmboot.rom", map[string]uint64{
+			"GDT_BASE": c.GDT.Base, "GDT_LIMIT": uint64(c.GDT.Limit), "ENTRY": c.RIP,
+			"EAX": c.GPR[accel.RAX], "EBX": c.GPR[accel.RBX], "ESI": c.GPR[accel.RSI],
+			"CS_SEL": uint64(c.CS.Selector), "DS_SEL": uint64(c.DS.Selector),
+		})
+	}
+	if errors.Is(err, guests.ErrNoTools) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rom
+}
+
+// loaderArgs copies each region into a file and returns the -device loader
+// arguments that put them at their addresses.
+func loaderArgs(t *testing.T, ram *mem.Guest, regions []Region) []string {
+	t.Helper()
+	var args []string
+	dir := t.TempDir()
+	for i, r := range regions {
+		if r.Name == "kernel workspace" {
+			continue // nothing written there
+		}
+		if r.Start >= BIOSAreaStart && r.Start < HighMemStart {
+			t.Fatalf("%v: under -bios that is the replay ROM itself", r)
+		}
+		p := filepath.Join(dir, fmt.Sprintf("region%d", i))
+		if err := os.WriteFile(p, readGuest(t, ram, uint64(r.Start), int(r.Size)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "-device", fmt.Sprintf("loader,file=%s,addr=%#x,force-raw=on", p, uint64(r.Start)))
+	}
+	return args
 }
 
 // skipSlow skips QEMU boots in -short runs and under the race detector.
