@@ -1002,7 +1002,7 @@ lm64:
 	/* Gates: every exception to its stub, #DF on IST1; #BP and #OF may
 	 * be raised from ring 3 (INT3, INTO); 0x41 is a ring-0-only gate,
 	 * 0x42 a ring-3 gate that is not present, 0x80 the way back from
-	 * ring 3. */
+	 * compatibility mode (64-bit ring 3 returns through user_return). */
 	mov $IDT64, %edi
 	lea stubs64(%rip), %rax
 	mov $32, %ecx
@@ -1451,8 +1451,9 @@ printf64i:
 9:	jmp *%rsi
 
 /* try64 calls the instruction at %rbx at CPL0; utry runs it at CPL3 with
- * interrupts off, utry32 in compatibility mode. An exception, or INT 0x80
- * from ring 3, returns to try64_back. */
+ * interrupts off, utry32 in compatibility mode. An exception (INT3 at
+ * user_return for a ring-3 routine that ends normally), or INT 0x80 from
+ * compatibility mode, returns to try64_back. */
 try64:
 	movb $0xff, rec_vec
 	mov %rbx, rec_base
@@ -1494,7 +1495,7 @@ int80:
 
 common64:
 	mov %rsp, rec_sp
-	addq $16, rec_sp			/* before the stub's two pushes */
+	addq $16, rec_sp		/* the frame's RIP, above the stub's pushes */
 	push %rax
 	mov 8(%rsp), %rax
 	mov %al, rec_vec
