@@ -165,6 +165,16 @@ func (m *Machine) build() error {
 		return err
 	}
 	m.clock = hw.NewHostClock()
+	if cfg.ICount.Enabled {
+		// Deterministic guest time: each instruction advances the clock
+		// by 2^shift ns (shift=auto starts from QEMU's initial 3). An idle
+		// guest's clock jumps to its next timer deadline.
+		shift := cfg.ICount.Shift
+		if cfg.ICount.Auto && shift == 0 {
+			shift = 3
+		}
+		m.clock = interp.NewVirtualClock(uint(shift))
+	}
 	if m.accel.Name() == "tcg" {
 		m.tscHz = interp.DefaultTSCHz
 	}
@@ -225,6 +235,12 @@ func (m *Machine) pickAccel() error {
 		if !ok {
 			errs = append(errs, fmt.Sprintf("%s: not built into gemu", a.Name))
 			continue
+		}
+		if err := m.cfg.AccelAllowed(a.Name); err != nil {
+			if i < len(names)-1 {
+				continue
+			}
+			return err
 		}
 		acc := ctor(m.log)
 		if err := acc.Available(); err != nil {
