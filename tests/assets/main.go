@@ -60,6 +60,7 @@ func main() {
 		"-append", "console=ttyS0 panic=-1",
 	}
 	fmt.Fprintf(os.Stderr, "assets: %s %s\n", emu, strings.Join(args, " "))
+	fmt.Fprintf(os.Stderr, "assets: booting on -accel %s; the serial console is this terminal: press Ctrl-A x to quit, Ctrl-A h for help\n", accel)
 	cmd := exec.Command(emu, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
