@@ -13,7 +13,7 @@
 // Layout of the blob (offsets from Config.Addr, each table 8-byte aligned):
 //
 //	RSDP (36 bytes, first: 16-byte aligned)
-//	FACS (64 bytes, 64-byte aligned)
+//	FACS (64 bytes, 64-byte aligned; none on a hardware-reduced machine)
 //	DSDT, FACP, APIC, HPET (if any), RSDT, XSDT
 package acpi
 
@@ -43,6 +43,14 @@ const (
 	// CenturyIndex is the CMOS index of the century byte (mc146818.RegCentury).
 	CenturyIndex = 0x32
 
+	// The hardware-reduced registers of QEMU microvm's layout (hw/acpi/ged
+	// defaults).
+	GEDAddr       = 0xfea00000 // the GED's event selector
+	GEDRegs       = GEDAddr + 0x200
+	GEDGSI        = 9
+	GEDResetValue = 0x42
+	GEDS5SlpTyp   = 5
+
 	// MaxCPUs is the most processors the MADT describes with xAPIC entries
 	// (APIC IDs 0..254; 255 is the broadcast ID).
 	MaxCPUs = 255
@@ -64,6 +72,12 @@ type Config struct {
 	Overrides []Override
 
 	PM PM
+	// HWReduced, when set, describes a hardware-reduced machine (ACPI 6.4
+	// section 4.1), as QEMU's microvm is: no PM1 or GPE blocks, PM timer,
+	// SCI or FACS (PM is ignored), but sleep control and status registers,
+	// a reset register and a Generic Event Device through which the power
+	// button (a PNP0C0C device) is notified.
+	HWReduced *HWReduced
 
 	// Devices described in the DSDT (and the FADT's boot architecture
 	// flags): COM ports in order COM1.., the RTC, the i8042 keyboard
@@ -135,6 +149,18 @@ type PM struct {
 	S5SlpTyp                uint8 // SLP_TYP value that enters S5 (soft off)
 }
 
+// HWReduced is the register layout of a hardware-reduced machine, all in
+// memory space: the hw/acpi/ged device.
+type HWReduced struct {
+	GED        uint32 // address of the GED's event selector (a dword; bit 1: power button)
+	GEDGSI     uint32 // the GED's interrupt, edge-triggered and active high
+	SleepCtl   uint64 // sleep control register (a byte)
+	SleepSts   uint64 // sleep status register (a byte)
+	ResetReg   uint64 // reset register (a byte; 0: none)
+	ResetValue uint8
+	S5SlpTyp   uint8 // SLP_TYP value that enters S5
+}
+
 // Serial is a 16550 UART in the DSDT (PNP0501).
 type Serial struct {
 	IOBase uint16
@@ -180,6 +206,27 @@ func PC(cpus int) Config {
 		Serial: []Serial{{0x3f8, 4}},
 		RTC:    &RTC{IOBase: 0x70, Len: 2, IRQ: 8, Century: CenturyIndex},
 		I8042:  true,
+	}
+}
+
+// MicroVM returns the description of a hardware-reduced microvm with cpus
+// processors: the I/O APIC with ID cpus, the PICs, the PIT's override (IRQ
+// 0 on GSI 2), the GED and its registers at QEMU microvm's addresses, COM1
+// and the RTC. Callers drop what the machine lacks (pic=off, rtc=off, ...).
+func MicroVM(cpus int) Config {
+	return Config{
+		CPUs:      cpus,
+		LAPICAddr: LAPICAddr,
+		IOAPIC:    IOAPIC{ID: uint8(cpus), Addr: IOAPICAddr},
+		PIC:       true,
+		Overrides: []Override{{Source: 0, GSI: 2}},
+		HWReduced: &HWReduced{
+			GED: GEDAddr, GEDGSI: GEDGSI,
+			SleepCtl: GEDRegs, SleepSts: GEDRegs + 1,
+			ResetReg: GEDRegs + 2, ResetValue: GEDResetValue, S5SlpTyp: GEDS5SlpTyp,
+		},
+		Serial: []Serial{{0x3f8, 4}},
+		RTC:    &RTC{IOBase: 0x70, Len: 2, IRQ: 8, Century: CenturyIndex},
 	}
 }
 
@@ -235,7 +282,10 @@ func Build(c Config) (*Tables, error) {
 	}
 	b := &blob{base: c.Addr}
 	rsdp := b.reserve("RSD PTR ", rsdpLen, 16)
-	facs := b.add("FACS", buildFACS(), 64)
+	var facs uint64 // a hardware-reduced machine has none
+	if c.HWReduced == nil {
+		facs = b.add("FACS", buildFACS(), 64)
+	}
 	dsdtAt := b.add("DSDT", ids.table("DSDT", 2, dsdt), 8)
 	fadtAt := b.add("FACP", ids.table("FACP", fadtRevision, c.fadt(facs, dsdtAt)), 8)
 	xsdt := []uint64{fadtAt}
@@ -260,16 +310,28 @@ func (c *Config) check() error {
 		return fmt.Errorf("acpi: %d CPUs; 1 to %d supported", c.CPUs, MaxCPUs)
 	case c.LAPICAddr == 0 || c.IOAPIC.Addr == 0:
 		return fmt.Errorf("acpi: local APIC address %#x or I/O APIC address %#x is zero", c.LAPICAddr, c.IOAPIC.Addr)
-	case c.PM.EvtBlk == 0 || c.PM.CntBlk == 0 || c.PM.TmrBlk == 0:
-		return fmt.Errorf("acpi: PM1a event block %#x, control block %#x and PM timer %#x are all required", c.PM.EvtBlk, c.PM.CntBlk, c.PM.TmrBlk)
-	case c.PM.SCI > 15:
-		return fmt.Errorf("acpi: SCI on IRQ %d; an ISA IRQ 0-15 is needed", c.PM.SCI)
-	case c.PM.GPE0Blk != 0 && (c.PM.GPE0Len == 0 || c.PM.GPE0Len%2 != 0):
-		return fmt.Errorf("acpi: GPE0 block length %d is not a positive even number", c.PM.GPE0Len)
-	case c.PM.S5SlpTyp > 7:
-		return fmt.Errorf("acpi: S5 sleep type %d does not fit SLP_TYP's 3 bits", c.PM.S5SlpTyp)
 	case len(c.Serial) > 4:
 		return fmt.Errorf("acpi: %d serial ports; COM1 to COM4 are described", len(c.Serial))
+	}
+	if h := c.HWReduced; h != nil {
+		switch {
+		case h.GED == 0 || h.GED%4 != 0 || h.SleepCtl == 0 || h.SleepSts == 0:
+			return fmt.Errorf("acpi: hardware-reduced machine needs a dword-aligned GED (%#x) and sleep registers (%#x, %#x)", h.GED, h.SleepCtl, h.SleepSts)
+		case h.S5SlpTyp > 7:
+			return fmt.Errorf("acpi: S5 sleep type %d does not fit SLP_TYP's 3 bits", h.S5SlpTyp)
+		}
+	} else {
+		pm := &c.PM
+		switch {
+		case pm.EvtBlk == 0 || pm.CntBlk == 0 || pm.TmrBlk == 0:
+			return fmt.Errorf("acpi: PM1a event block %#x, control block %#x and PM timer %#x are all required", pm.EvtBlk, pm.CntBlk, pm.TmrBlk)
+		case pm.SCI > 15:
+			return fmt.Errorf("acpi: SCI on IRQ %d; an ISA IRQ 0-15 is needed", pm.SCI)
+		case pm.GPE0Blk != 0 && (pm.GPE0Len == 0 || pm.GPE0Len%2 != 0):
+			return fmt.Errorf("acpi: GPE0 block length %d is not a positive even number", pm.GPE0Len)
+		case pm.S5SlpTyp > 7:
+			return fmt.Errorf("acpi: S5 sleep type %d does not fit SLP_TYP's 3 bits", pm.S5SlpTyp)
+		}
 	}
 	for i, s := range c.Serial {
 		if s.IRQ > 15 || s.IOBase == 0 {

@@ -38,7 +38,9 @@ func configs() map[string]Config {
 	bare.PIC = false
 	bare.Serial, bare.RTC, bare.I8042 = nil, nil, false
 	bare.PM.GPE0Blk, bare.PM.ResetPort = 0, 0
-	return map[string]Config{"pc-1cpu": pc1, "pc-4cpu-hpet": big, "pc-bare": bare}
+	mv := MicroVM(2)
+	mv.Addr = testAddr
+	return map[string]Config{"pc-1cpu": pc1, "pc-4cpu-hpet": big, "pc-bare": bare, "microvm-2cpu": mv}
 }
 
 func build(t *testing.T, c Config) *Tables {
@@ -202,6 +204,13 @@ func checkFADT(t *testing.T, g guest, c Config, f []byte) {
 	u16 := func(o int) uint16 { return le.Uint16(f[o:]) }
 	u32 := func(o int) uint32 { return le.Uint32(f[o:]) }
 	u64 := func(o int) uint64 { return le.Uint64(f[o:]) }
+	if h := c.HWReduced; h != nil {
+		checkReducedFADT(t, g, h, f)
+		return
+	}
+	if u32(112)&(1<<20) != 0 {
+		t.Error("FADT: HW_REDUCED_ACPI set on a PC")
+	}
 	facs, dsdt := u32(36), u32(40)
 	if uint64(facs) != u64(132) || uint64(dsdt) != u64(140) {
 		t.Errorf("FADT: 32-bit FACS %#x / DSDT %#x differ from the 64-bit %#x / %#x", facs, dsdt, u64(132), u64(140))
@@ -262,6 +271,39 @@ func checkFADT(t *testing.T, g guest, c Config, f []byte) {
 		t.Errorf("FADT CENTURY %#x", f[108])
 	}
 }
+
+// checkReducedFADT checks a hardware-reduced FADT: the flag, no FACS or
+// fixed PM blocks, the sleep and reset registers in memory space.
+func checkReducedFADT(t *testing.T, g guest, h *HWReduced, f []byte) {
+	t.Helper()
+	u32 := func(o int) uint32 { return le.Uint32(f[o:]) }
+	u64 := func(o int) uint64 { return le.Uint64(f[o:]) }
+	flags := u32(112)
+	if flags&(1<<20) == 0 || flags&(1<<4) == 0 || (flags&(1<<10) != 0) != (h.ResetReg != 0) {
+		t.Errorf("FADT flags %#x: want HW_REDUCED_ACPI, PWR_BUTTON, and RESET_REG_SUP with a reset register", flags)
+	}
+	if u32(36) != 0 || u64(132) != 0 || u16(f[46:]) != 0 || u32(56) != 0 || u32(64) != 0 || u32(76) != 0 || u32(80) != 0 {
+		t.Errorf("FADT: FACS %#x/%#x, SCI %d, PM blocks %#x %#x %#x %#x: want none", u32(36), u64(132), u16(f[46:]), u32(56), u32(64), u32(76), u32(80))
+	}
+	if u64(140) == 0 {
+		t.Error("FADT: no X_DSDT")
+	}
+	g.table(u64(140), "DSDT")
+	for _, r := range []struct {
+		name string
+		off  int
+		addr uint64
+	}{{"SLEEP_CONTROL_REG", 244, h.SleepCtl}, {"SLEEP_STATUS_REG", 256, h.SleepSts}, {"RESET_REG", 116, h.ResetReg}} {
+		if want := []byte{0, 8, 0, 1}; !bytes.Equal(f[r.off:r.off+4], want) || u64(r.off+4) != r.addr {
+			t.Errorf("%s % x, want memory, 8 bits, byte access at %#x", r.name, f[r.off:r.off+12], r.addr)
+		}
+	}
+	if f[128] != h.ResetValue {
+		t.Errorf("RESET_VALUE %#x", f[128])
+	}
+}
+
+func u16(b []byte) uint16 { return le.Uint16(b) }
 
 func checkMADT(t *testing.T, c Config, m []byte) {
 	t.Helper()
@@ -339,6 +381,8 @@ func TestBuildErrors(t *testing.T) {
 		{"oem id", func(c *Config) { c.OEMID = "TOOLONG" }, "longer than 6"},
 		{"oem table id", func(c *Config) { c.OEMTableID = "bad\x01" }, "printable"},
 		{"lapic", func(c *Config) { c.LAPICAddr = 0 }, "zero"},
+		{"reduced without ged", func(c *Config) { c.HWReduced = &HWReduced{SleepCtl: 1, SleepSts: 2} }, "hardware-reduced"},
+		{"reduced slp_typ", func(c *Config) { c.HWReduced = MicroVM(1).HWReduced; c.HWReduced.S5SlpTyp = 9 }, "3 bits"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := PC(1)

@@ -7,6 +7,7 @@ import (
 
 	"gemu/hw"
 	"gemu/hw/acpi"
+	"gemu/hw/acpi/ged"
 	"gemu/hw/acpi/pm"
 	"gemu/hw/acpi/rcr"
 	"gemu/hw/bus"
@@ -98,6 +99,57 @@ func TestTablesDriveDevices(t *testing.T) {
 	}
 }
 
+// TestReducedTablesDriveGED does the same for a hardware-reduced machine
+// and hw/acpi/ged: the sleep control and reset registers from the FADT, the
+// event selector from the DSDT's operation region, the S5 type from _S5.
+func TestReducedTablesDriveGED(t *testing.T) {
+	c := acpi.MicroVM(1)
+	c.Addr = 0xf2000
+	tb, err := acpi.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	le := binary.LittleEndian
+	f := tb.Table("FACP")
+	sleepCtl, resetReg, resetVal := le.Uint64(f[248:]), le.Uint64(f[120:]), f[128]
+	dsdt := tb.Table("DSDT")
+	i := bytes.Index(dsdt, []byte("\x5b\x80EREG\x00")) // OperationRegion (EREG, SystemMemory, ...
+	if i < 0 {
+		t.Fatal("DSDT has no EREG operation region")
+	}
+	if dsdt[i+7] != 0x0c {
+		t.Fatalf("EREG offset is not a dword constant: % x", dsdt[i:i+12])
+	}
+	sel := uint64(le.Uint32(dsdt[i+8:]))
+	j := bytes.Index(dsdt, []byte("\x08\\_S5_\x12"))
+	if j < 0 || dsdt[j+9] != 0x0a {
+		t.Fatal("DSDT has no \\_S5 package with a byte SLP_TYP")
+	}
+	s5 := dsdt[j+10]
+
+	mmio := bus.NewSpace("mmio")
+	line := new(hwtest.Line)
+	shutdowns, resets := 0, 0
+	g, err := ged.New(ged.Config{IRQ: line, Shutdown: func() { shutdowns++ }, Reset: func() { resets++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range g.Regions() {
+		if err := mmio.Map(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g.PressPowerButton()
+	if v, ok := mmio.Read(sel, 4); !ok || v&2 == 0 || line.Rises() != 1 {
+		t.Errorf("event selector at %#x reads %#x (mapped %v) after a press, %d edges", sel, v, ok, line.Rises())
+	}
+	mmio.Write(sleepCtl, 1, uint64(s5)<<2|1<<5)
+	mmio.Write(resetReg, 1, uint64(resetVal))
+	if shutdowns != 1 || resets != 1 {
+		t.Errorf("%d shutdowns, %d resets through the FADT's registers", shutdowns, resets)
+	}
+}
+
 func TestDefaultsAgree(t *testing.T) {
 	for _, c := range []struct {
 		what     string
@@ -108,6 +160,13 @@ func TestDefaultsAgree(t *testing.T) {
 		{"S5 SLP_TYP", acpi.S5SlpTyp, pm.SlpTypS5},
 		{"GPE0 length", acpi.GPE0Len, 2 * pm.GPEs / 8},
 		{"reset port", acpi.ResetPort, rcr.Port},
+		{"GED", acpi.GEDAddr, ged.DefaultBase},
+		{"GED registers", acpi.GEDRegs, ged.DefaultBase + ged.RegsOffset},
+		{"GED sleep control", acpi.GEDRegs, ged.DefaultBase + ged.RegsOffset + ged.RegSleepCtl},
+		{"GED reset", acpi.GEDRegs + 2, ged.DefaultBase + ged.RegsOffset + ged.RegReset},
+		{"GED GSI", acpi.GEDGSI, ged.DefaultGSI},
+		{"GED reset value", acpi.GEDResetValue, ged.ResetValue},
+		{"GED S5", acpi.GEDS5SlpTyp, ged.SlpTypS5},
 	} {
 		if c.acpi != c.hw {
 			t.Errorf("%s: tables say %#x, device has %#x", c.what, c.acpi, c.hw)

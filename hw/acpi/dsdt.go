@@ -12,7 +12,8 @@ const staPresent = 0x0f
 
 // dsdt returns the DSDT's AML: the processors and the machine's ISA devices
 // under \_SB, and the S5 sleep package. There is no PCI yet, so the devices
-// sit directly under \_SB; the power button is the FADT's fixed feature.
+// sit directly under \_SB. The power button is the FADT's fixed feature, or
+// on a hardware-reduced machine a PNP0C0C device that the GED notifies.
 func (c *Config) dsdt() ([]byte, error) {
 	var sb []aml.Term
 	for i := 0; i < c.CPUs; i++ {
@@ -36,7 +37,12 @@ func (c *Config) dsdt() ([]byte, error) {
 	if h := c.HPET; h != nil {
 		sb = append(sb, isaDevice("HPET", "PNP0103", 0, aml.Memory32Fixed(false, h.Addr, 0x400)))
 	}
-	s5 := aml.Int(uint64(c.PM.S5SlpTyp))
+	typ := c.PM.S5SlpTyp
+	if h := c.HWReduced; h != nil {
+		sb = append(sb, gedDevice(h)...)
+		typ = h.S5SlpTyp
+	}
+	s5 := aml.Int(uint64(typ))
 	return aml.Encode(
 		aml.Scope(`\_SB`, sb...),
 		// \_S5: SLP_TYPa, SLP_TYPb and two reserved words.
@@ -52,4 +58,30 @@ func isaDevice(name, hid string, uid uint64, res ...aml.Resource) aml.Term {
 		aml.Name("_UID", aml.Int(uid)),
 		aml.Method("_STA", 0, false, aml.Return(aml.Int(staPresent))),
 		aml.Name("_CRS", aml.ResourceTemplate(res...)))
+}
+
+// gedEvtPowerDown is the GED event selector's power button bit
+// (hw/acpi/ged.EvtPowerDown).
+const gedEvtPowerDown = 1 << 1
+
+// gedDevice returns the Generic Event Device and the power button it
+// notifies: on its interrupt the OS runs _EVT, which reads (and so clears)
+// the event selector and sends the power button notification (0x80,
+// "button pressed") when its bit is set.
+func gedDevice(h *HWReduced) []aml.Term {
+	return []aml.Term{
+		aml.Device("GED",
+			aml.Name("_HID", aml.Str("ACPI0013")),
+			aml.Name("_UID", aml.Int(0)),
+			aml.Name("_CRS", aml.ResourceTemplate(aml.Interrupt(aml.Edge, aml.ActiveHigh, false, h.GEDGSI))),
+			aml.OperationRegion("EREG", aml.SystemMemory, uint64(h.GED), 4),
+			aml.Field("EREG", aml.DWordAcc, false, aml.WriteAsZeros, aml.NamedField("ESEL", 32)),
+			aml.Method("_EVT", 1, true,
+				aml.Store(aml.Path("ESEL"), aml.Local(0)),
+				aml.If(aml.And(aml.Local(0), aml.Int(gedEvtPowerDown), nil),
+					aml.Notify(aml.Path(`\_SB.PWRB`), aml.Int(0x80))))),
+		aml.Device("PWRB",
+			aml.Name("_HID", aml.EISAID("PNP0C0C")),
+			aml.Name("_UID", aml.Int(0))),
+	}
 }

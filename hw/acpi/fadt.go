@@ -32,6 +32,8 @@ const (
 	fadtXPM1aCntBlk  = 172
 	fadtXPMTmrBlk    = 208
 	fadtXGPE0Blk     = 220
+	fadtSleepControl = 244
+	fadtSleepStatus  = 256
 )
 
 // FADT Flags (Table 5.10).
@@ -62,6 +64,9 @@ const (
 
 // fadt returns the FADT body (after the header).
 func (c *Config) fadt(facs, dsdt uint64) []byte {
+	if c.HWReduced != nil {
+		return c.fadtReduced(dsdt)
+	}
 	t := make([]byte, fadtLen)
 	pm := &c.PM
 	le.PutUint32(t[fadtFirmwareCtrl:], uint32(facs))
@@ -110,6 +115,34 @@ func (c *Config) fadt(facs, dsdt uint64) []byte {
 	if pm.GPE0Blk != 0 {
 		gas(t[fadtXGPE0Blk:], spaceIO, 8*pm.GPE0Len, accessByte, uint64(pm.GPE0Blk))
 	}
+	return t[headerLen:]
+}
+
+// fadtReduced returns the FADT of a hardware-reduced machine: no FACS,
+// SCI, PM1, PM timer or GPE blocks; the sleep control and status registers
+// and the reset register in memory space; the power button a control
+// method device (the GED notifies it).
+func (c *Config) fadtReduced(dsdt uint64) []byte {
+	t := make([]byte, fadtLen)
+	h := c.HWReduced
+	le.PutUint32(t[fadtDSDT:], uint32(dsdt))
+	le.PutUint16(t[fadtPLvl2Lat:], noC2)
+	le.PutUint16(t[fadtPLvl3Lat:], noC3)
+	if c.RTC != nil {
+		t[fadtCentury] = c.RTC.Century
+	}
+	le.PutUint16(t[fadtIAPCBootArch:], c.bootArch())
+	flags := uint32(fadtWBINVD | fadtProcC1 | fadtPwrButton | fadtSlpButton | fadtHWReduced)
+	if h.ResetReg != 0 {
+		flags |= fadtResetRegSup
+		gas(t[fadtResetReg:], spaceMemory, 8, accessByte, h.ResetReg)
+		t[fadtResetValue] = h.ResetValue
+	}
+	le.PutUint32(t[fadtFlags:], flags)
+	t[fadtMinorVersion] = fadtMinor
+	le.PutUint64(t[fadtXDSDT:], dsdt)
+	gas(t[fadtSleepControl:], spaceMemory, 8, accessByte, h.SleepCtl)
+	gas(t[fadtSleepStatus:], spaceMemory, 8, accessByte, h.SleepSts)
 	return t[headerLen:]
 }
 

@@ -101,15 +101,32 @@ type expectation struct{ sig, re string }
 // expectDisassembly lists lines iasl must print for c.
 func expectDisassembly(c Config) []expectation {
 	e := []expectation{
-		{"FACP", `PM1A Event Block Address : 00000600`},
-		{"FACP", `PM1A Control Block Address : 00000604`},
-		{"FACP", `PM Timer Block Address : 00000608`},
-		{"FACP", `SCI Interrupt : 0009`},
-		{"FACP", `Hardware Reduced \(V5\) : 0`},
 		{"APIC", `Local Apic Address : FEE00000`},
 		{"APIC", `Subtable Type : 04 \[Local APIC NMI\]`},
 		{"DSDT", `Name \(\\_S5, Package \(0x04\)`},
 	}
+	if c.HWReduced != nil {
+		return append(e,
+			expectation{"FACP", `Hardware Reduced \(V5\) : 1`},
+			expectation{"FACP", `Control Method Power Button \(V1\) : 1`},
+			expectation{"FACP", `Sleep Control Register : \[Generic Address Structure\]`},
+			expectation{"FACP", `Address : 00000000FEA00200`},
+			expectation{"FACP", `Address : 00000000FEA00201`},
+			expectation{"FACP", `Address : 00000000FEA00202`},
+			expectation{"FACP", `Value to cause reset : 42`},
+			expectation{"DSDT", `Name \(_HID, "ACPI0013"`},
+			expectation{"DSDT", `Interrupt \(ResourceConsumer, Edge, ActiveHigh, Exclusive, ,, \)\s+\{\s+0x00000009,\s+\}`},
+			expectation{"DSDT", `OperationRegion \(EREG, SystemMemory, 0xFEA00000, 0x04\)`},
+			expectation{"DSDT", `Notify \(\\_SB.PWRB, 0x80\)`},
+			expectation{"DSDT", `EisaId \("PNP0C0C"\)`},
+		)
+	}
+	e = append(e,
+		expectation{"FACP", `PM1A Event Block Address : 00000600`},
+		expectation{"FACP", `PM1A Control Block Address : 00000604`},
+		expectation{"FACP", `PM Timer Block Address : 00000608`},
+		expectation{"FACP", `SCI Interrupt : 0009`},
+		expectation{"FACP", `Hardware Reduced \(V5\) : 0`})
 	if c.PM.Timer32 {
 		e = append(e, expectation{"FACP", `32-bit PM Timer \(V1\) : 1`})
 	}
