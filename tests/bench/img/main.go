@@ -77,6 +77,9 @@ func main() {
 				if c.prep != nil {
 					c.prep(tool)
 				}
+				// Write back what earlier runs left dirty, so neither tool
+				// pays for the other's page cache.
+				must("sync")
 				t0 := time.Now()
 				if o, err := exec.Command(tools[tool], c.args(tool)...).CombinedOutput(); err != nil {
 					fail(fmt.Errorf("%s %s: %v\n%s", tools[tool], strings.Join(c.args(tool), " "), err, o))
