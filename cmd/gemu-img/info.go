@@ -578,20 +578,21 @@ func formatOptsLine(format string, size int64, opts block.Options, backing, back
 		}
 		return def
 	}
+	opt := func(k string) {
+		if v, ok := opts.Get(k); ok {
+			fmt.Fprintf(&b, " %s=%s", k, v)
+		}
+	}
 	switch format {
 	case "qcow2":
 		cs := get("cluster_size", "65536")
 		if n, err := block.ParseSize(cs); err == nil {
 			cs = strconv.FormatInt(n, 10)
 		}
-		fmt.Fprintf(&b, " cluster_size=%s", cs)
-		if v, ok := opts.Get("compat"); ok {
-			fmt.Fprintf(&b, " compat=%s", v)
-		}
-		if v, ok := opts.Get("preallocation"); ok {
-			fmt.Fprintf(&b, " preallocation=%s", v)
-		}
-		fmt.Fprintf(&b, " extended_l2=%s compression_type=%s size=%d", get("extended_l2", "off"), get("compression_type", "zlib"), size)
+		fmt.Fprintf(&b, " cluster_size=%s extended_l2=%s", cs, get("extended_l2", "off"))
+		opt("preallocation")
+		fmt.Fprintf(&b, " compression_type=%s size=%d", get("compression_type", "zlib"), size)
+		opt("compat")
 		if backing != "" {
 			fmt.Fprintf(&b, " backing_file=%s", backing)
 		}
@@ -599,16 +600,29 @@ func formatOptsLine(format string, size int64, opts block.Options, backing, back
 			fmt.Fprintf(&b, " backing_fmt=%s", backingFmt)
 		}
 		fmt.Fprintf(&b, " lazy_refcounts=%s refcount_bits=%s", get("lazy_refcounts", "off"), get("refcount_bits", "16"))
-	default:
-		for _, o := range opts {
-			fmt.Fprintf(&b, " %s=%s", o.Key, o.Value)
-		}
+	case "vmdk":
 		fmt.Fprintf(&b, " size=%d", size)
 		if backing != "" {
 			fmt.Fprintf(&b, " backing_file=%s", backing)
 		}
 		if backingFmt != "" {
 			fmt.Fprintf(&b, " backing_fmt=%s", backingFmt)
+		}
+		opt("adapter_type")
+		fmt.Fprintf(&b, " compat6=%s hwversion=%s", get("compat6", "off"), get("hwversion", "undefined"))
+		opt("toolsversion")
+		opt("subformat")
+		opt("zeroed_grain")
+	default:
+		fmt.Fprintf(&b, " size=%d", size)
+		if backing != "" {
+			fmt.Fprintf(&b, " backing_file=%s", backing)
+		}
+		if backingFmt != "" {
+			fmt.Fprintf(&b, " backing_fmt=%s", backingFmt)
+		}
+		for _, o := range opts {
+			fmt.Fprintf(&b, " %s=%s", o.Key, o.Value)
 		}
 	}
 	return b.String()
