@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -21,14 +22,20 @@ var ErrNoAssembler = errors.New("GNU as and ld (binutils) are needed to build th
 type Assembler struct {
 	mu    sync.Mutex
 	dir   string
-	cache map[string][]byte
-	err   error
+	cache map[string]*Program
+}
+
+// Program is an assembled snippet: its bytes (linked at CodeBase) and the
+// addresses of its labels.
+type Program struct {
+	Code    []byte
+	Symbols map[string]uint64
 }
 
 // NewAssembler checks for the tools and makes a scratch directory; Close
 // removes it.
 func NewAssembler() (*Assembler, error) {
-	for _, tool := range []string{"as", "ld"} {
+	for _, tool := range []string{"as", "ld", "nm"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return nil, fmt.Errorf("%w: %s not found", ErrNoAssembler, tool)
 		}
@@ -37,7 +44,7 @@ func NewAssembler() (*Assembler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Assembler{dir: dir, cache: map[string][]byte{}}, nil
+	return &Assembler{dir: dir, cache: map[string]*Program{}}, nil
 }
 
 // Close removes the scratch directory.
@@ -56,7 +63,7 @@ func Prelude() string {
 
 // Assemble builds src, which starts in the given code size (16, 32 or 64),
 // linked so that its first byte is at CodeBase.
-func (a *Assembler) Assemble(bits int, src string) ([]byte, error) {
+func (a *Assembler) Assemble(bits int, src string) (*Program, error) {
 	switch bits {
 	case 16, 32, 64:
 	default:
@@ -65,8 +72,8 @@ func (a *Assembler) Assemble(bits int, src string) ([]byte, error) {
 	full := fmt.Sprintf("%s\t.text\n\t.code%d\n%s\n", Prelude(), bits, src)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if b, ok := a.cache[full]; ok {
-		return b, nil
+	if p, ok := a.cache[full]; ok {
+		return p, nil
 	}
 	sum := sha256.Sum256([]byte(full))
 	base := filepath.Join(a.dir, hex.EncodeToString(sum[:8]))
@@ -87,8 +94,25 @@ func (a *Assembler) Assemble(bits int, src string) ([]byte, error) {
 	if len(b) > CodeSize {
 		return nil, fmt.Errorf("cpudiff: snippet of %d bytes exceeds the %d-byte code area", len(b), CodeSize)
 	}
-	a.cache[full] = b
-	return b, nil
+	// Label offsets in .text, from the object's symbol table.
+	out, err := exec.Command("nm", "--defined-only", base+".o").Output()
+	if err != nil {
+		return nil, fmt.Errorf("nm: %v", err)
+	}
+	p := &Program{Code: b, Symbols: map[string]uint64{}}
+	for _, l := range strings.Split(string(out), "\n") {
+		f := strings.Fields(l)
+		if len(f) != 3 || (f[1] != "t" && f[1] != "T") {
+			continue
+		}
+		v, err := strconv.ParseUint(f[0], 16, 64)
+		if err != nil {
+			continue
+		}
+		p.Symbols[f[2]] = CodeBase + v
+	}
+	a.cache[full] = p
+	return p, nil
 }
 
 func numbered(src string) string {

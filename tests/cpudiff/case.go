@@ -3,6 +3,7 @@ package cpudiff
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"gemu/accel"
@@ -23,6 +24,11 @@ func AtVector(v int) Stop { return Stop{accel.ExitHalt, v} }
 // AtHalt: the run halts at a HLT of the snippet's own.
 func AtHalt() Stop { return Stop{accel.ExitHalt, -1} }
 
+// AtStop: the run ends with a write to StopMMIO (the snippet then spins:
+// "movb $0, STOP; jmp ."), which keeps the state of the code that wrote
+// it, CPL3 included.
+func AtStop() Stop { return Stop{accel.ExitKicked, -1} }
+
 // AtShutdown: the run ends in a triple fault.
 func AtShutdown() Stop { return Stop{accel.ExitShutdown, -1} }
 
@@ -32,6 +38,8 @@ func (s Stop) String() string {
 		return fmt.Sprintf("halt in the stub of vector %d", s.Vector)
 	case s.Exit == accel.ExitHalt:
 		return "halt outside the stubs"
+	case s.Exit == accel.ExitKicked:
+		return "write to StopMMIO"
 	}
 	return s.Exit.String()
 }
@@ -90,12 +98,13 @@ func (e *Env) Build(c *Case) (*World, error) {
 			bits = 64
 		}
 	}
-	code, err := e.Asm.Assemble(bits, c.Code)
+	p, err := e.Asm.Assemble(bits, c.Code)
 	if err != nil {
 		return nil, err
 	}
 	w := NewWorld(c.Start)
-	w.Copy(CodeBase, code)
+	w.Copy(CodeBase, p.Code)
+	w.Symbols = p.Symbols
 	if c.Setup != nil {
 		c.Setup(w)
 	}
@@ -118,7 +127,7 @@ func (e *Env) RunCase(t *testing.T, c *Case) {
 	if cpu == "" {
 		cpu = "kvm64"
 	}
-	o := Options{CPU: accel.CPUModel{Name: cpu}, NewAPIC: c.NewAPIC}
+	o := Options{CPU: ParseCPU(cpu), NewAPIC: c.NewAPIC}
 	var ri, rk *Result
 	switch {
 	case c.NoKVM != "":
@@ -137,6 +146,10 @@ func (e *Env) RunCase(t *testing.T, c *Case) {
 		}()
 		ri = Run(Interp(), w, o)
 		<-done
+	}
+	ri.World = w
+	if rk != nil {
+		rk.World = w
 	}
 	check := func(r *Result) bool {
 		if r.Err != nil {
@@ -196,4 +209,17 @@ func clearAccessed(r *Result) {
 			}
 		}
 	}
+}
+
+// ParseCPU reads a -cpu value: a model name and +feature/-feature changes.
+func ParseCPU(s string) accel.CPUModel {
+	parts := strings.Split(s, ",")
+	m := accel.CPUModel{Name: parts[0]}
+	for _, p := range parts[1:] {
+		if p == "" {
+			continue
+		}
+		m.Changes = append(m.Changes, accel.FeatureChange{Name: strings.TrimLeft(p, "+-"), On: p[0] != '-'})
+	}
+	return m
 }

@@ -40,3 +40,15 @@ func fixDeliveryAccessed(w *World, r *Result) {
 		fix(&s.SS)
 	}
 }
+
+// More quirks of this host's KVM, found by the cases.
+const (
+	quirkFarGate    = "KVM here raises #UD for far CALL and JMP through call gates or to system descriptors (it hands them to its emulator)"
+	quirkFarReturn  = "KVM's emulator here fails on far RET and on IRET other than IRETQ at CPL0, and raises #UD for IRET at CPL3"
+	quirkIRETQNull  = "KVM's IRETQ here does not null DS, ES, FS and GS whose DPL is below the new CPL"
+	quirkIRETQFault = "KVM's IRETQ here leaves RSP past the frame when the return faults"
+	quirkInt3Gate   = "KVM here delivers INT3 from CPL3 without checking the gate's DPL, type and present bit"
+	quirkDelivery   = "KVM's event delivery here departs from the SDM: it skips the IDT limit, the target code segment's DPL and the TSS stack checks, raises #DF for a #PF or contributory fault during delivery of a benign exception, leaves CR2 alone for a #PF during delivery, pushes 32-bit frames through 16-bit gates, and clears EFLAGS.AC"
+	quirkTaskSwitch = "KVM here cannot switch tasks through a task gate in the IDT (the guest shuts down)"
+	quirkAM         = "KVM here runs CPL3 code under the host's CR0.AM: EFLAGS.AC alone enables alignment checks"
+)

@@ -27,8 +27,10 @@ const maxIO = 4096
 // testIO answers every read with all ones (nothing is there) and records
 // the traffic.
 type testIO struct {
-	mu  sync.Mutex
-	log []IOAccess // guarded by mu
+	mu      sync.Mutex
+	log     []IOAccess // guarded by mu
+	vcpu    accel.VCPU // guarded by mu
+	stopped bool       // guarded by mu; the guest wrote StopMMIO
 }
 
 func (t *testIO) add(a IOAccess) {
@@ -62,6 +64,21 @@ func (t *testIO) MMIORead(addr uint64, size int) uint64 {
 
 func (t *testIO) MMIOWrite(addr uint64, size int, val uint64) {
 	t.add(IOAccess{"mmio-write", addr, size, val})
+	if addr == StopMMIO {
+		t.mu.Lock()
+		t.stopped = true
+		c := t.vcpu
+		t.mu.Unlock()
+		if c != nil {
+			c.Kick()
+		}
+	}
+}
+
+func (t *testIO) isStopped() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.stopped
 }
 
 // Result is what one accelerator made of a world.
@@ -74,12 +91,17 @@ type Result struct {
 	IO    []IOAccess
 	// Vector is the handler stub the run halted in, or -1.
 	Vector int
+	// World is what the run started from.
+	World *World
 }
+
+// Sym returns the address of one of the snippet's labels.
+func (r *Result) Sym(name string) uint64 { return r.World.Sym(name) }
 
 // Options configure a run.
 type Options struct {
 	CPU     accel.CPUModel
-	Timeout time.Duration // default 20 s
+	Timeout time.Duration // default 5 s
 	// APIC, if set, is connected to the vCPU (accel.UserAPICVCPU) before
 	// the run; NewAPIC makes a fresh one per run.
 	NewAPIC func() accel.LocalAPIC
@@ -94,7 +116,7 @@ var ErrTimeout = errors.New("the guest did not stop in time")
 // as KVM needs.
 func Run(a accel.Accelerator, w *World, o Options) *Result {
 	if o.Timeout == 0 {
-		o.Timeout = 20 * time.Second
+		o.Timeout = 5 * time.Second
 	}
 	r := &Result{Accel: a.Name(), Vector: -1}
 	done := make(chan struct{})
@@ -138,6 +160,9 @@ func run(a accel.Accelerator, w *World, o Options, r *Result) error {
 		return err
 	}
 	defer c.Close()
+	io.mu.Lock()
+	io.vcpu = c
+	io.mu.Unlock()
 	if o.NewAPIC != nil {
 		u, ok := c.(accel.UserAPICVCPU)
 		if !ok {
@@ -164,6 +189,10 @@ func run(a accel.Accelerator, w *World, o Options, r *Result) error {
 			return err
 		}
 		if exit.Reason == accel.ExitKicked {
+			if io.isStopped() {
+				r.Exit = accel.ExitKicked
+				break
+			}
 			if timedOut.Load() {
 				if st, err := c.State(); err == nil {
 					r.State = st

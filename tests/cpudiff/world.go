@@ -12,7 +12,8 @@ import (
 // and data segments for every mode and privilege level, an IVT, 32- and
 // 64-bit IDTs whose every vector leads to a handler stub, TSSs, and page
 // tables of every format identity-mapping the first 2 MiB of RAM with 4 KiB
-// pages and mapping it once more at HighBase with a large page.
+// pages, the MMIO page StopMMIO, and (4-level and PAE) RAM once more at
+// HighBase with a large page.
 //
 // Each handler stub is "hlt; jmp .-1" at StubBase + 8*vector. With an
 // interrupt gate IF is clear in the handler, so the HLT ends the run
@@ -55,7 +56,8 @@ const (
 	ISTStack   = 0x58000
 	DFStack    = 0x60000
 	FreeBase   = 0x60000  // up to 1 MiB: free for cases
-	HighBase   = 0x200000 // 2-4 MiB: one 2 MiB page in every format, mapping physical 0-2 MiB again
+	StopMMIO   = 0x3ff000 // a write here ends the run (AtStop); MMIO, mapped in every paging format
+	HighBase   = 0x400000 // 4-6 MiB: a 2 MiB page (4-level, PAE) mapping physical 0-2 MiB again
 	stubStride = 8
 )
 
@@ -154,7 +156,7 @@ func Symbols() []Symbol {
 		{"CODE", CodeBase}, {"PML4", PML4Base}, {"PDPT", PDPTBase}, {"PD", PDBase}, {"PT", PTBase},
 		{"PD32", PD32Base}, {"PT32", PT32Base}, {"PAEPDPT", PAEPDPT}, {"PAEPD", PAEPDBase}, {"PAEPT", PAEPTBase},
 		{"DATA", DataBase}, {"USTACK", UserStack}, {"KSTACK", KernStack}, {"ISTSTACK", ISTStack},
-		{"DFSTACK", DFStack}, {"FREE", FreeBase}, {"HIGH", HighBase},
+		{"DFSTACK", DFStack}, {"FREE", FreeBase}, {"HIGH", HighBase}, {"STOP", StopMMIO},
 		{"KCODE64", KCode64}, {"KDATA", KData}, {"UCODE32", UCode32}, {"UDATA", UData}, {"UCODE64", UCode64},
 		{"UDATA2", UData2}, {"KCODE32", KCode32}, {"KCODE16", KCode16}, {"KDATA16", KData16},
 		{"TSS64SEL", TSS64Sel}, {"TSS32SEL", TSS32Sel}, {"TSSDFSEL", TSSDFSel}, {"LDTSEL", LDTSel},
@@ -192,6 +194,18 @@ type Range struct {
 type World struct {
 	RAM   []byte
 	State accel.CPUState
+	// Symbols are the snippet's labels (Program.Symbols).
+	Symbols map[string]uint64
+}
+
+// Sym returns the address of the snippet's label name; it panics on a
+// name the snippet does not define (a mistake in the case).
+func (w *World) Sym(name string) uint64 {
+	v, ok := w.Symbols[name]
+	if !ok {
+		panic(fmt.Sprintf("cpudiff: the snippet has no label %q", name))
+	}
+	return v
 }
 
 // Desc builds a code, data or system segment descriptor (SDM vol. 3A,
@@ -314,16 +328,19 @@ func NewWorld(start Start) *World {
 		lo, hi := Gate64(KCode64, a, 0xe, 3, 0)
 		w.SetIDT64(v, lo, hi)
 	}
-	// GDT.
-	w.SetGDT(KCode64, Desc(0, 0xfffff, AccCode, FlagG|FlagL))
-	w.SetGDT(KData, Desc(0, 0xfffff, AccData, FlagG|FlagDB))
-	w.SetGDT(UCode32, Desc(0, 0xfffff, AccCode|AccDPL3, FlagG|FlagDB))
-	w.SetGDT(UData, Desc(0, 0xfffff, AccData|AccDPL3, FlagG|FlagDB))
-	w.SetGDT(UCode64, Desc(0, 0xfffff, AccCode|AccDPL3, FlagG|FlagL))
-	w.SetGDT(UData2, Desc(0, 0xfffff, AccData|AccDPL3, FlagG|FlagDB))
-	w.SetGDT(KCode32, Desc(0, 0xfffff, AccCode, FlagG|FlagDB))
-	w.SetGDT(KCode16, Desc(0, 0xffff, AccCode, 0))
-	w.SetGDT(KData16, Desc(0, 0xffff, AccData, 0))
+	// GDT. The standard code and data descriptors are marked accessed,
+	// as operating systems leave them, so that only the descriptors a
+	// case makes (with the bit clear) show whether loads set it.
+	const a = 1 // accessed
+	w.SetGDT(KCode64, Desc(0, 0xfffff, AccCode|a, FlagG|FlagL))
+	w.SetGDT(KData, Desc(0, 0xfffff, AccData|a, FlagG|FlagDB))
+	w.SetGDT(UCode32, Desc(0, 0xfffff, AccCode|AccDPL3|a, FlagG|FlagDB))
+	w.SetGDT(UData, Desc(0, 0xfffff, AccData|AccDPL3|a, FlagG|FlagDB))
+	w.SetGDT(UCode64, Desc(0, 0xfffff, AccCode|AccDPL3|a, FlagG|FlagL))
+	w.SetGDT(UData2, Desc(0, 0xfffff, AccData|AccDPL3|a, FlagG|FlagDB))
+	w.SetGDT(KCode32, Desc(0, 0xfffff, AccCode|a, FlagG|FlagDB))
+	w.SetGDT(KCode16, Desc(0, 0xffff, AccCode|a, 0))
+	w.SetGDT(KData16, Desc(0, 0xffff, AccData|a, 0))
 	lo, hi := SysDesc64(TSS64Base, 0x67, 0xb, 0) // busy: TR holds it
 	w.SetGDT(TSS64Sel, lo)
 	w.SetGDT(TSS64Sel+8, hi)
@@ -351,15 +368,16 @@ func NewWorld(start Start) *World {
 		w.Put16(df+0x48+4*uint64(i), sel)
 	}
 	w.Put16(df+0x66, 0x68)
-	// Page tables: identity maps of RAM, and a large page at HighBase
-	// onto RAM again; user and writable, with the accessed and dirty bits
-	// clear so the runs set them. 32-bit paging maps 0-4 MiB with 4 KiB
-	// pages (what lies beyond RAM is MMIO).
+	// Page tables: identity maps of RAM and of 2-4 MiB (MMIO, holding
+	// StopMMIO), and a large page at HighBase onto RAM again; user and
+	// writable, with the accessed and dirty bits clear so the runs set
+	// them. 32-bit paging maps 0-4 MiB with 4 KiB pages.
 	const u = PTEP | PTERW | PTEUS
 	w.Put64(PML4Base, PDPTBase|u)
 	w.Put64(PDPTBase, PDBase|u)
 	w.Put64(PDBase, PTBase|u)
-	w.Put64(PDBase+8, u|PTEPS)
+	w.Put64(PDBase+8, 0x200000|u|PTEPS)
+	w.Put64(PDBase+16, u|PTEPS)
 	for i := uint64(0); i < 512; i++ {
 		w.Put64(PTBase+8*i, i<<12|u)
 		w.Put64(PAEPTBase+8*i, i<<12|u)
@@ -370,7 +388,8 @@ func NewWorld(start Start) *World {
 	}
 	w.Put64(PAEPDPT, PAEPDBase|PTEP)
 	w.Put64(PAEPDBase, PAEPTBase|u)
-	w.Put64(PAEPDBase+8, u|PTEPS)
+	w.Put64(PAEPDBase+8, 0x200000|u|PTEPS)
+	w.Put64(PAEPDBase+16, u|PTEPS)
 	w.State = w.startState(start)
 	return w
 }
