@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"gemu/accel"
 	"gemu/hw/acpi"
 	"gemu/hw/mem"
 )
@@ -84,5 +85,33 @@ func TestRSDPScannable(t *testing.T) {
 		if got := RSDPScannable(a); got != want {
 			t.Errorf("RSDPScannable(%#x) = %v", a, got)
 		}
+	}
+}
+
+// TestACPIRSDPToKernels: the RSDP of placed tables reaches a PVH kernel in
+// hvm_start_info.rsdp_paddr and a bzImage in boot_params.acpi_rsdp_addr.
+func TestACPIRSDPToKernels(t *testing.T) {
+	ram := mem.NewForTest(64 << 20)
+	tb := pcTables(t, 1, ACPIAddr)
+	if _, err := ACPI(ram, tb, nil); err != nil {
+		t.Fatal(err)
+	}
+	pvh := fakeELF(true, elfMachineX86, 0, []elfSeg{{typ: ptNote, data: pvhNote(0x100000)}, {typ: ptLoad, paddr: 0x100000, data: pattern(0x1000, 0)}})
+	b, err := Kernel(ram, KernelConfig{Kernel: img("vmlinux", pvh), RSDP: tb.RSDP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := guest64(t, ram, b.CPU.GPR[accel.RBX]+32); got != tb.RSDP {
+		t.Errorf("PVH start_info rsdp_paddr %#x, want %#x", got, tb.RSDP)
+	}
+	b, err = Kernel(ram, KernelConfig{Kernel: img("bzImage", fakeBzImage(defaultBz())), RSDP: tb.RSDP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := guest64(t, ram, b.CPU.GPR[accel.RSI]+bpACPIRSDPAddr); got != tb.RSDP {
+		t.Errorf("boot_params.acpi_rsdp_addr %#x, want %#x", got, tb.RSDP)
+	}
+	if string(readGuest(t, ram, tb.RSDP, 8)) != "RSD PTR " {
+		t.Error("loading the kernels overwrote the tables")
 	}
 }
