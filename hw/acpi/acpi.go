@@ -2,7 +2,8 @@
 // guest (ACPI 6.4, chapter 5): the RSDP, RSDT and XSDT, the FADT with its
 // FACS and DSDT, the MADT and the HPET table. The DSDT is written with the
 // AML builder in hw/acpi/aml; the power-management registers the FADT
-// points at are modelled by hw/acpi/pm, the reset register by hw/acpi/rcr.
+// points at are modelled by hw/acpi/pm, the reset register by hw/acpi/rcr,
+// and a hardware-reduced machine's registers by hw/acpi/ged.
 //
 // Build lays every table out for one guest-physical address and returns the
 // bytes; emu/loader places them in guest memory and hands the RSDP's address
@@ -10,7 +11,30 @@
 // operating systems that scan for it find the RSDP 16-byte aligned in the
 // BIOS area.
 //
-// Layout of the blob (offsets from Config.Addr, each table 8-byte aligned):
+// # Wiring a machine
+//
+// A board builds the description, lays the tables out where emu/loader
+// puts them, and creates the devices the FADT points at with the same
+// addresses (their defaults are PC's):
+//
+//	c := acpi.PC(cpus) // or acpi.MicroVM(cpus): hardware-reduced
+//	c.Addr = loader.ACPIAddr
+//	c.HPET = &acpi.HPET{Addr: acpi.HPETAddr, ID: acpi.HPETID} // if it has one
+//	c.Serial = ...                                               // the COM ports it has
+//	tables, err := acpi.Build(c)
+//	_, err = loader.ACPI(ram, tables, e820) // then KernelConfig.RSDP = tables.RSDP
+//	pmDev, err := pm.New(pm.Config{SCI: gsi9, Clock: clock, Shutdown: powerOff})
+//	rc, err := rcr.New(rcr.Config{Reset: reset})                 // map rc.Region()
+//	// microvm: ged.New(ged.Config{IRQ: gsi9, Shutdown: powerOff, Reset: reset})
+//
+// Interrupt lines are driven high while asserted whatever polarity the
+// MADT declares (active low for the SCI, as on a PIIX4): the I/O APIC
+// models, KVM's and ours, keep the polarity bit for the guest to read and
+// do not invert the input.
+//
+// # Layout
+//
+// The blob, with offsets from Config.Addr and each table 8-byte aligned:
 //
 //	RSDP (36 bytes, first: 16-byte aligned)
 //	FACS (64 bytes, 64-byte aligned; none on a hardware-reduced machine)
@@ -51,9 +75,10 @@ const (
 	GEDResetValue = 0x42
 	GEDS5SlpTyp   = 5
 
-	// MaxCPUs is the most processors the MADT describes with xAPIC entries
-	// (APIC IDs 0..254; 255 is the broadcast ID).
-	MaxCPUs = 255
+	// MaxCPUs is the most processors described, as emu/loader's MP table:
+	// xAPIC IDs 0..253, below the I/O APIC's ID (CPUs) and the broadcast
+	// ID 255.
+	MaxCPUs = 254
 )
 
 // Config describes the machine to the guest. PC returns the description of
