@@ -52,3 +52,11 @@ const (
 	quirkTaskSwitch = "KVM here cannot switch tasks through a task gate in the IDT (the guest shuts down)"
 	quirkAM         = "KVM here runs CPL3 code under the host's CR0.AM: EFLAGS.AC alone enables alignment checks"
 )
+
+// Quirks of the fast system calls.
+const (
+	quirkSyscall      = "SYSCALL at CPL3 here jumps to LSTAR/CSTAR but stays at CPL3, and with EFER.SCE clear it updates RCX and R11 before its #UD (kvm_pvm expects guest kernels that use its own entry protocol)"
+	quirkSysret       = "KVM's SYSRET here hangs with a 32-bit operand size, and with a non-canonical RCX raises the #GP after switching to CPL3 (AMD's behaviour; the Intel SDM raises it at CPL0)"
+	quirkSysenter64   = "KVM here raises #UD for SYSENTER in 64-bit mode, which Intel processors execute"
+	quirkSwapgsCompat = "KVM here raises #GP rather than #UD for SWAPGS in compatibility mode"
+)
