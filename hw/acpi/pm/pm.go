@@ -63,6 +63,7 @@ type PM struct {
 	tmrLast uint64   // guarded by mu; the count when TMR_STS was last brought up to date
 	sci     bool     // guarded by mu; the level driven on the SCI line
 	timer   hw.Timer // guarded by mu
+	armed   uint64   // guarded by mu; the count timer fires at
 	gen     uint64   // guarded by mu; invalidates stale timer callbacks
 	warned  int      // guarded by mu
 
@@ -247,16 +248,21 @@ func (p *PM) update(now time.Duration) {
 		p.sci = level
 		p.sciLine.Set(level)
 	}
-	p.stopTimer()
 	if p.pm1En&enTmr == 0 || p.pm1Sts&stsTmr != 0 || p.pm1Cnt&cntSCIEn == 0 {
+		p.stopTimer()
 		return
 	}
 	next := (p.tmrLast>>p.topBit + 1) << p.topBit
+	if p.timer != nil && p.armed == next {
+		return // already due then
+	}
+	p.stopTimer()
 	at, ok := timeOf(next - p.tmrOff)
 	if !ok {
 		return
 	}
 	gen := p.gen
+	p.armed = next
 	p.timer = p.clock.AfterFunc(at, func() { p.fire(gen) })
 }
 

@@ -203,6 +203,11 @@ func TestAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { h.Read(0, 4) }); n != 0 {
 		t.Errorf("PM timer read allocates %v times", n)
 	}
+	// With the overflow event enabled the callback stays armed across reads.
+	r.out(0x602, 2, enTmr)
+	if n := testing.AllocsPerRun(100, func() { h.Read(0, 4) }); n != 0 {
+		t.Errorf("PM timer read with TMR_EN allocates %v times", n)
+	}
 }
 
 func TestState(t *testing.T) {

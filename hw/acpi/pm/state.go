@@ -21,6 +21,7 @@ func (p *PM) VisitState(v *vmstate.Visitor) {
 	v.Uint8("apmc", &p.apmc)
 	v.Uint64("tmr-count", &count)
 	if v.Loading() && v.Err() == nil {
+		p.stopTimer() // armed for the old count-to-time mapping
 		p.tmrOff = count - ticks(now)
 		p.tmrLast = count
 		p.sci = p.pm1Cnt&cntSCIEn != 0 && (p.pm1Sts&p.pm1En&enValid != 0 || p.gpeSts&p.gpeEn != 0)
