@@ -390,7 +390,8 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		nb := c.findBlock(prev)
 		b = nb
 		c.curBlock = b
-		if c.singleStep() {
+		if c.singleStep() || c.flags&flagRF != 0 {
+			// RF (set by IRET after a fault) lasts for one instruction.
 			c.stepOne(b)
 			prev = nil
 			c.curBlock = nil

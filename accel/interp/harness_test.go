@@ -11,11 +11,12 @@ import (
 
 // testIO records port and MMIO traffic.
 type testIO struct {
-	mu    sync.Mutex
-	out   []portWrite
-	in    map[uint16]uint32
-	mmio  map[uint64]uint64
-	mmioW []portWrite
+	onWrite func(port uint16) // called after each port write, without mu
+	mu      sync.Mutex
+	out     []portWrite
+	in      map[uint16]uint32
+	mmio    map[uint64]uint64
+	mmioW   []portWrite
 }
 
 type portWrite struct {
@@ -32,8 +33,11 @@ func (t *testIO) PortRead(port uint16, size int) uint32 {
 
 func (t *testIO) PortWrite(port uint16, size int, val uint32) {
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	t.out = append(t.out, portWrite{uint64(port), size, uint64(val)})
+	t.mu.Unlock()
+	if t.onWrite != nil {
+		t.onWrite(port)
+	}
 }
 
 func (t *testIO) MMIORead(addr uint64, size int) uint64 {

@@ -55,7 +55,7 @@ func TestModesROM(t *testing.T) {
 	want := []uint64{
 		1, 2, 3,
 		eferSCE | eferLME | eferLMA, // EFER after enabling paging
-		0x10, 1, 0, // #PF: CR2 low, CR2 high, error code (not present, read, supervisor)
+		0x10, 1, 0,                  // #PF: CR2 low, CR2 high, error code (not present, read, supervisor)
 		5, 6, 7, // after the fault, INT3 handler, after INT3
 		0x3b, 0x1234, // first SYSCALL: user CS, argument
 		0x3b, 0x5678, // second SYSCALL after SYSRET
@@ -66,5 +66,31 @@ func TestModesROM(t *testing.T) {
 	}
 	if st.CS.Selector != 0x18 || !st.CS.L || st.CS.DPL != 0 {
 		t.Errorf("final CS %+v", st.CS)
+	}
+}
+
+// TestOneGiBPages: a PDPTE with PS set maps 1 GiB with CPUID pdpe1gb and
+// is a reserved-bit page fault without it (SDM vol. 3A, 4.5.4).
+func TestOneGiBPages(t *testing.T) {
+	for _, tc := range []struct {
+		model string
+		fault bool
+	}{{"max", false}, {"qemu64", true}} {
+		m := newTMachine(t, 4<<20, tc.model)
+		s := m.setup64()
+		m.put64(tPML4+0x1000+8, 1<<30|0x87) // PDPT[1]: 1 GiB page at 1 GiB
+		m.put64(tIDT+14*16, 0)              // no #PF handler: a fault shuts down
+		// mov rax, [0x40000010]; hlt
+		code := []byte{0x48, 0x8b, 0x04, 0x25, 0x10, 0x00, 0x00, 0x40, 0xf4}
+		m.poke(tCode, code)
+		m.cpu.SetState(s)
+		exit, err := m.cpu.Run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := m.cpu.State()
+		if got := exit.Reason == accel.ExitShutdown; got != tc.fault {
+			t.Errorf("%s: exit %v, CR2 %#x", tc.model, exit.Reason, st.CR2)
+		}
 	}
 }

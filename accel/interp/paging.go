@@ -142,7 +142,8 @@ func (c *CPU) walk(la uint64, acc int, mmu int) (uint64, bool) {
 			case level == 4 && e&ptePS != 0:
 				bad = true
 			case level == 3 && e&ptePS != 0:
-				bad = bad || e&0x3fffe000 != 0
+				// 1 GiB pages exist only with CPUID pdpe1gb.
+				bad = bad || e&0x3fffe000 != 0 || c.feat&featPDPE1GB == 0
 			case level == 2 && e&ptePS != 0:
 				bad = bad || e&0x1fe000 != 0
 			}

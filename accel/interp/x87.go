@@ -16,6 +16,7 @@ func fromSF(v f80) accel.Float80 { return accel.Float80(v) }
 
 const (
 	fswIE  = 1 << 0
+	fswDE  = 1 << 1
 	fswSF  = 1 << 6
 	fswES  = 1 << 7
 	fswC0  = 1 << 8

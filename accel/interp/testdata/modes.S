@@ -12,6 +12,8 @@
 	.set ROM, 0xffff0000
 	.set PML4, 0x10000
 	.set PDPT, 0x11000
+	.set PD0, 0x12000
+	.set PD3, 0x13000
 	.set IDT, 0x20000
 	.set STACK, 0x80000
 	.set USTACK, 0x90000
@@ -46,16 +48,24 @@ pm32:
 	movl $(gdt_end - gdt) / 4, %ecx
 	rep movsl
 	lgdtl ram_gdtr + ROM
-	/* page tables: PML4[0] -> PDPT, PDPT[0..3] = 1 GiB pages, user */
+	/* page tables: PML4[0] -> PDPT; PDPT[0] -> PD0 identity-mapping the
+	   first GiB with 2 MiB pages; PDPT[3] -> PD3 mapping the top 2 MiB
+	   (the ROM). All user-accessible. */
 	movl $PML4, %edi
 	xorl %eax, %eax
-	movl $0x2000/4, %ecx
+	movl $0x4000/4, %ecx
 	rep stosl
 	movl $(PDPT | 7), PML4
-	movl $0x87, PDPT
-	movl $0x40000087, PDPT+8
-	movl $0x80000087, PDPT+16
-	movl $0xc0000087, PDPT+24
+	movl $(PD0 | 7), PDPT
+	movl $(PD3 | 7), PDPT+24
+	movl $PD0, %edi
+	movl $0x87, %eax
+	movl $512, %ecx
+2:	movl %eax, (%edi)
+	addl $0x200000, %eax
+	addl $8, %edi
+	loop 2b
+	movl $0xffe00087, PD3+511*8
 	movl $PML4, %eax
 	movl %eax, %cr3
 	movl %cr4, %eax
@@ -93,9 +103,13 @@ lm64:
 	nop
 	movl $5, %eax
 	outl %eax, $0xe9
-	/* INT3 */
+	/* INT3, unless port 0xe8 reads nonzero (KVM on hosts whose
+	   instruction emulator cannot run INT3 at CPL0) */
+	inb $0xe8, %al
+	testb $1, %al
+	jnz 1f
 	int3
-	movl $7, %eax
+1:	movl $7, %eax
 	outl %eax, $0xe9
 	/* TSS with RSP0 for the ring-3 round trip */
 	movq $STACK, DATA+4
@@ -106,6 +120,10 @@ lm64:
 	movb %ah, GDT + (gdt_tss - gdt) + 7
 	movw $0x40, %ax
 	ltr %ax
+	/* port 0xe8 bit 2: stop before the ring-3 part */
+	inb $0xe8, %al
+	testb $4, %al
+	jnz done
 	/* SYSCALL: STAR selectors, LSTAR handler, FMASK clears IF/TF/DF */
 	movl $0xc0000081, %ecx
 	xorl %eax, %eax
@@ -154,11 +172,26 @@ syscall_entry:
 	outl %eax, $0xe9
 	cmpq $0x5678, %rdi
 	je done
+	/* SYSRET, or IRETQ when port 0xe8 has bit 1 set (this host's KVM
+	   emulates SYSRET at CPL0 without loading RIP from RCX) */
+	inb $0xe8, %al
+	testb $2, %al
+	jnz 1f
 	sysretq
+1:	pushq $0x33
+	pushq %rsp
+	addq $8, (%rsp)
+	pushq %r11
+	pushq $0x3b
+	pushq %rcx
+	iretq
 
 done:
 	movl $9, %eax
 	outl %eax, $0xe9
+	/* port 0xf4: the test stops here (HLT does not exit with an
+	   in-kernel APIC) */
+	outb %al, $0xf4
 	cli
 	hlt
 
