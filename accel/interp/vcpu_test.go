@@ -1,0 +1,226 @@
+package interp
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"gemu/accel"
+	"gemu/hw/mem"
+)
+
+// fakeAPIC is a minimal accel.LocalAPIC: a queue of pending vectors.
+type fakeAPIC struct {
+	mu      sync.Mutex
+	pending []uint8
+	base    uint64
+	tpr     uint8
+	pins    interface{ Notify() }
+	writes  []uint64
+}
+
+func (a *fakeAPIC) Read(off uint64, size int) uint64 { return 0xab }
+func (a *fakeAPIC) Write(off uint64, size int, v uint64) {
+	a.mu.Lock()
+	a.writes = append(a.writes, off<<32|v)
+	a.mu.Unlock()
+}
+func (a *fakeAPIC) Ack() (uint8, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.pending) == 0 {
+		return 0, false
+	}
+	v := a.pending[0]
+	a.pending = a.pending[1:]
+	return v, true
+}
+func (a *fakeAPIC) Pending() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.pending) > 0
+}
+func (a *fakeAPIC) TPR() uint8                       { return a.tpr }
+func (a *fakeAPIC) SetTPR(v uint8)                   { a.tpr = v }
+func (a *fakeAPIC) Base() uint64                     { return a.base }
+func (a *fakeAPIC) SetBase(v uint64) bool            { a.base = v; return true }
+func (a *fakeAPIC) ReadMSR(i uint32) (uint64, bool)  { return 0, false }
+func (a *fakeAPIC) WriteMSR(i uint32, v uint64) bool { return false }
+func (a *fakeAPIC) raise(v uint8) {
+	a.mu.Lock()
+	a.pending = append(a.pending, v)
+	a.mu.Unlock()
+	a.pins.Notify()
+}
+
+// idtGate64 installs a 64-bit interrupt gate for vec pointing at target.
+func (m *tmachine) idtGate64(vec int, target uint64) {
+	lo := target&0xffff | uint64(selCode64)<<16 | uint64(0x8e00)<<32 | (target>>16&0xffff)<<48
+	m.put64(tIDT+uint64(vec)*16, lo)
+	m.put64(tIDT+uint64(vec)*16+8, target>>32)
+}
+
+// TestInterruptWakesHLT: STI; HLT sleeps until the APIC notifies; the
+// handler runs, and IRETQ returns after the HLT.
+func TestInterruptWakesHLT(t *testing.T) {
+	m := newTMachine(t, 4<<20, "max")
+	apic := &fakeAPIC{base: 0xfee00000 | 1<<11 | 1<<8, pins: m.cpu}
+	m.cpu.SetLocalAPIC(apic)
+	s := m.setup64()
+	// handler at tCode+0x100: mov eax, 0x77; out 0xe9, eax; iretq
+	m.poke(tCode+0x100, []byte{0xb8, 0x77, 0, 0, 0, 0xe7, 0xe9, 0x48, 0xcf})
+	m.idtGate64(0x40, tCode+0x100)
+	// sti; hlt; mov eax, 1; out 0xe9, eax; cli; hlt
+	m.poke(tCode, []byte{0xfb, 0xf4, 0xb8, 1, 0, 0, 0, 0xe7, 0xe9, 0xfa, 0xf4})
+	m.cpu.SetState(s)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		exit, err := m.cpu.Run()
+		if err != nil || exit.Reason != accel.ExitHalt {
+			t.Errorf("exit %v, %v", exit, err)
+		}
+	}()
+	// The vCPU sleeps in HLT; wait until it does, then interrupt it.
+	for i := 0; i < 1000 && !m.cpu.cpu.halted; i++ {
+		time.Sleep(time.Millisecond)
+	}
+	apic.raise(0x40)
+	<-done
+	if got := m.outputs(0xe9); len(got) != 2 || got[0] != 0x77 || got[1] != 1 {
+		t.Fatalf("outputs %v, want [0x77 1]", got)
+	}
+}
+
+// TestKick: a running vCPU returns ExitKicked.
+func TestKick(t *testing.T) {
+	m := newTMachine(t, 4<<20, "max")
+	s := m.setup64()
+	m.poke(tCode, []byte{0xeb, 0xfe}) // jmp $
+	m.cpu.SetState(s)
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		m.cpu.Kick()
+	}()
+	exit, err := m.cpu.Run()
+	if err != nil || exit.Reason != accel.ExitKicked {
+		t.Fatalf("exit %v, %v", exit, err)
+	}
+}
+
+// TestTripleFault: a fault with no IDT shuts the CPU down.
+func TestTripleFault(t *testing.T) {
+	m := newTMachine(t, 4<<20, "max")
+	s := m.setup64()
+	s.IDT.Limit = 0
+	m.poke(tCode, []byte{0x0f, 0x0b}) // ud2
+	m.cpu.SetState(s)
+	exit, err := m.cpu.Run()
+	if err != nil || exit.Reason != accel.ExitShutdown {
+		t.Fatalf("exit %v, %v", exit, err)
+	}
+}
+
+// TestINITSIPI: an application processor waits for INIT and SIPI, then
+// starts in real mode at vector << 12.
+func TestINITSIPI(t *testing.T) {
+	ram := mem.NewForTest(1 << 20)
+	io := &testIO{in: map[uint16]uint32{}, mmio: map[uint64]uint64{}}
+	vm, err := NewVM(ram, io, accel.VMOptions{VCPUs: 2, IRQChip: accel.IRQChipUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	av, _ := vm.NewVCPU(1)
+	ap := av.(*VCPU)
+	// At 0x9000: mov ax, 0x42; out 0xe9, ax; cli; hlt
+	ram.WriteAt([]byte{0xb8, 0x42, 0x00, 0xe7, 0xe9, 0xfa, 0xf4}, 0x9000)
+	st, _ := ap.State()
+	if st.MPState != accel.MPUninitialized {
+		t.Fatalf("AP MP state %d, want uninitialized", st.MPState)
+	}
+	ap.INIT()
+	ap.SIPI(9)
+	exit, err := ap.Run()
+	if err != nil || exit.Reason != accel.ExitHalt {
+		t.Fatalf("exit %v, %v", exit, err)
+	}
+	if len(io.out) != 1 || io.out[0].val != 0x42 {
+		t.Fatalf("outputs %+v", io.out)
+	}
+	st, _ = ap.State()
+	if st.CS.Selector != 0x900 || st.CS.Base != 0x9000 {
+		t.Fatalf("CS %+v", st.CS)
+	}
+}
+
+// TestSelfModifyingCode: a store into the running block's next
+// instruction takes effect at once.
+func TestSelfModifyingCode(t *testing.T) {
+	m := newTMachine(t, 4<<20, "max")
+	// mov byte [rip+1], 0x05 -> patches the imm of the next mov
+	// c6 05 01 00 00 00 05 ; b8 01 00 00 00 ; f4
+	code := []byte{0xc6, 0x05, 0x01, 0x00, 0x00, 0x00, 0x05, 0xb8, 0x01, 0x00, 0x00, 0x00, 0xf4}
+	st := m.run64(code, nil)
+	if st.GPR[0] != 5 {
+		t.Fatalf("rax = %d, want 5 (the patched immediate)", st.GPR[0])
+	}
+	// Run again after the loader rewrites the code (DMA-style write).
+	m.poke(tCode+8, []byte{0x09})
+	st = m.run64(append(code[:6:6], 0x07, 0xb8, 0x09, 0, 0, 0, 0xf4), nil)
+	if st.GPR[0] != 7 {
+		t.Fatalf("rax = %d, want 7", st.GPR[0])
+	}
+}
+
+// TestHarvestDirty: pages written by the vCPU are reported, and the log is
+// cleared by the harvest.
+func TestHarvestDirty(t *testing.T) {
+	m := newTMachine(t, 4<<20, "max")
+	// mov [0x200000], rax; mov [0x205008], rax; hlt
+	code := []byte{0x48, 0x89, 0x04, 0x25, 0x00, 0x00, 0x20, 0x00, 0x48, 0x89, 0x04, 0x25, 0x08, 0x50, 0x20, 0x00, 0xf4}
+	m.run64(code, nil)
+	bm := mem.NewBitmap(m.ram.Pages())
+	m.vm.HarvestDirty(bm)
+	for _, p := range []int{0x200, 0x205} {
+		if !bm.Test(p) {
+			t.Errorf("page %#x not reported dirty", p)
+		}
+	}
+	if bm.Test(0x201) {
+		t.Error("page 0x201 reported dirty")
+	}
+	// A second run writes the same pages again: they are reported again.
+	m.run64(code, nil)
+	bm2 := mem.NewBitmap(m.ram.Pages())
+	m.vm.HarvestDirty(bm2)
+	if !bm2.Test(0x200) || !bm2.Test(0x205) {
+		t.Error("pages written after a harvest are not reported")
+	}
+}
+
+// TestVirtualClockTSC: under the virtual clock, RDTSC advances with the
+// executed instructions, deterministically.
+func TestVirtualClockTSC(t *testing.T) {
+	run := func() uint64 {
+		ram := mem.NewForTest(4 << 20)
+		io := &testIO{in: map[uint16]uint32{}, mmio: map[uint64]uint64{}}
+		vc := NewVirtualClock(0)
+		vm, err := NewVM(ram, io, accel.VMOptions{VCPUs: 1, CPU: accel.CPUModel{Name: "max"}, IRQChip: accel.IRQChipUser, Clock: vc, TSCHz: 1e9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := vm.NewVCPU(0)
+		m := &tmachine{t: t, ram: ram, io: io, vm: vm, cpu: v.(*VCPU)}
+		// mov ecx, 1000; l: dec ecx; jnz l; rdtsc; hlt
+		st := m.run64([]byte{0xb9, 0xe8, 0x03, 0, 0, 0xff, 0xc9, 0x75, 0xfc, 0x0f, 0x31, 0xf4}, nil)
+		return st.GPR[2]<<32 | st.GPR[0]&0xffffffff
+	}
+	a, b := run(), run()
+	if a != b {
+		t.Fatalf("TSC differs between identical runs: %d and %d", a, b)
+	}
+	// 1 + 2000 instructions before RDTSC at 1 ns each and 1 GHz.
+	if a != 2001 {
+		t.Fatalf("TSC %d, want 2001", a)
+	}
+}
