@@ -60,3 +60,11 @@ const (
 	quirkSysenter64   = "KVM here raises #UD for SYSENTER in 64-bit mode, which Intel processors execute"
 	quirkSwapgsCompat = "KVM here raises #GP rather than #UD for SWAPGS in compatibility mode"
 )
+
+// quirkLegacyPaging: kvm_pvm pages guests only in long mode.
+const quirkLegacyPaging = "KVM here shuts a guest down as soon as it runs with 32-bit or PAE paging (it pages guests only in long mode)"
+
+const (
+	quirkEmulatorFails = "KVM's CPL0 instruction emulator here fails on this instruction (emulation failure)"
+	quirkCR4Features   = "KVM here accepts CR4 bits (SMEP) that the guest's CPUID does not offer"
+)
