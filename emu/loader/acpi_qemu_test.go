@@ -26,7 +26,8 @@ import (
 // proves the MADT. QEMU's machine matches the tables' description of gemu's
 // pc where it matters: its PIIX4 power-management function has the same
 // register layout (PM1a_EVT 0x600, PM1a_CNT 0x604, PM_TMR 0x608, GPE0
-// 0xafe0, S5 as SLP_TYP 0, the reset register at 0xcf9, the SCI on GSI 9)
+// 0xafe0, S5 as SLP_TYP 0, the reset register at 0xcf9, the SCI on GSI 9;
+// its PM timer counts 24 bits, which the tables are told)
 // once its PMBASE is set to 0x600 and its I/O decode enabled, which
 // firmware does and which the test does through the monitor before the
 // guest starts; with smm=off the function comes out of reset in ACPI mode
@@ -142,6 +143,7 @@ func TestACPIBootsOnQEMU(t *testing.T) {
 			checks, button := pcChecks, pcButton
 			c := acpi.PC(2)
 			c.HPET = &acpi.HPET{Addr: acpi.HPETAddr, ID: acpi.HPETID}
+			c.PM.Timer32 = false // QEMU's PIIX4 PM timer counts 24 bits
 			cmdline := "console=ttyS0 quiet panic=-1 cryptomgr.notests "
 			if tc.microvm {
 				checks, button = microvmChecks, gedButton

@@ -213,8 +213,9 @@ type HPET struct {
 // PC returns the description of gemu's pc machine with cpus processors:
 // the I/O APIC with ID cpus (as emu/loader's MP table), the PICs, the PC's
 // interrupt source overrides (IRQ 0 on GSI 2; the SCI level-triggered,
-// active low), the PIIX4-style PM block at 0x600 with GPE0 at 0xafe0, the
-// reset register at 0xcf9, COM1, the RTC and the i8042. The HPET is left
+// active low), the PIIX4-style PM block at 0x600 with a 32-bit PM timer
+// (hw/acpi/pm's default) and GPE0 at 0xafe0, the reset register at 0xcf9,
+// COM1, the RTC and the i8042. The HPET is left
 // out: set HPET when the machine has one.
 func PC(cpus int) Config {
 	return Config{
@@ -224,7 +225,7 @@ func PC(cpus int) Config {
 		PIC:       true,
 		Overrides: PCOverrides(SCIIRQ),
 		PM: PM{
-			SCI: SCIIRQ, EvtBlk: PMBase, CntBlk: PMBase + 4, TmrBlk: PMBase + 8,
+			SCI: SCIIRQ, EvtBlk: PMBase, CntBlk: PMBase + 4, TmrBlk: PMBase + 8, Timer32: true,
 			GPE0Blk: GPE0Base, GPE0Len: GPE0Len,
 			ResetPort: ResetPort, ResetValue: ResetValue, S5SlpTyp: S5SlpTyp,
 		},

@@ -23,6 +23,7 @@ const testAddr = 0xf2000
 func configs() map[string]Config {
 	pc1 := PC(1)
 	pc1.Addr = testAddr
+	pc1.PM.Timer32 = false // the PIIX4's own width
 
 	big := PC(4)
 	big.Addr = testAddr

@@ -49,7 +49,7 @@ func TestTablesDriveDevices(t *testing.T) {
 		clock := hw.NewManualClock()
 		line := new(hwtest.Line)
 		shutdowns, resets := 0, 0
-		p, err := pm.New(pm.Config{SCI: line, Clock: clock, Timer32: timer32, Shutdown: func() { shutdowns++ }})
+		p, err := pm.New(pm.Config{SCI: line, Clock: clock, Timer24: !timer32, Shutdown: func() { shutdowns++ }})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,9 +35,10 @@ type Config struct {
 	SMICmd      uint16
 	ACPIEnable  uint8 // 0: DefaultEnable
 	ACPIDisable uint8 // 0: DefaultDisable
-	// Timer32 makes the PM timer count 32 bits (the FADT's TMR_VAL_EXT);
-	// otherwise 24.
-	Timer32 bool
+	// Timer24 makes the PM timer count 24 bits, as the PIIX4's does;
+	// otherwise it counts 32, which the FADT advertises with TMR_VAL_EXT
+	// (hw/acpi's PC does).
+	Timer24 bool
 	SCI     irq.Line // the SCI (nil: not connected)
 	Clock   hw.Clock // the PM timer's time base (nil: host time)
 	// Shutdown is called when the guest enters S5 (soft off), with the
@@ -134,12 +135,12 @@ func New(c Config) (*PM, error) {
 	}
 	p := &PM{
 		id: c.ID, base: c.Base, gpe0: c.GPE0, smiCmd: c.SMICmd,
-		acpiEnable: c.ACPIEnable, acpiDisable: c.ACPIDisable, topBit: 23,
+		acpiEnable: c.ACPIEnable, acpiDisable: c.ACPIDisable, topBit: 31,
 		sciLine: c.SCI, clock: c.Clock, shutdown: c.Shutdown, sleep: c.Sleep,
 		log: c.Logger.With("dev", c.ID),
 	}
-	if c.Timer32 {
-		p.topBit = 31
+	if c.Timer24 {
+		p.topBit = 23
 	}
 	p.mu.Lock()
 	p.reset()

@@ -86,7 +86,7 @@ func TestRegions(t *testing.T) {
 func TestTimer(t *testing.T) {
 	for _, bitsWide := range []int{24, 32} {
 		t.Run(fmt.Sprint(bitsWide), func(t *testing.T) {
-			r := newRig(t, func(c *Config) { c.Timer32 = bitsWide == 32 })
+			r := newRig(t, func(c *Config) { c.Timer24 = bitsWide == 24 })
 			mask := uint64(1)<<bitsWide - 1
 			for _, d := range []time.Duration{0, time.Microsecond, time.Second, 4 * time.Second, 5 * time.Second, 1200 * time.Second, 3 * time.Hour} {
 				r.clock.Advance(d - r.clock.Now())
@@ -115,25 +115,33 @@ func TestTicks(t *testing.T) {
 // TestTimerOverflowSCI: with TMR_EN set, the SCI rises exactly when the top
 // bit changes, and a cleared TMR_STS re-arms for the next change.
 func TestTimerOverflowSCI(t *testing.T) {
-	r := newRig(t, nil)
-	r.out(0x602, 2, enTmr)
-	first, _ := timeOf(1 << 23)
-	r.clock.Advance(first - 1)
-	if r.sci.High() {
-		t.Fatal("SCI before the top bit changed")
-	}
-	r.clock.Advance(1)
-	if !r.sci.High() || r.in(0x600, 2)&stsTmr == 0 {
-		t.Fatal("no SCI and TMR_STS when the top bit changed")
-	}
-	r.out(0x600, 2, stsTmr)
-	if r.sci.High() {
-		t.Fatal("SCI still high after TMR_STS was cleared")
-	}
-	second, _ := timeOf(2 << 23)
-	r.clock.Advance(second - r.clock.Now())
-	if !r.sci.High() {
-		t.Fatal("no SCI at the second change")
+	for _, top := range []uint{23, 31} {
+		t.Run(fmt.Sprint(top+1), func(t *testing.T) {
+			r := newRig(t, func(c *Config) { c.Timer24 = top == 23 })
+			r.out(0x602, 2, enTmr)
+			first, _ := timeOf(1 << top)
+			r.clock.Advance(first - 1)
+			if r.sci.High() {
+				t.Fatal("SCI before the top bit changed")
+			}
+			r.clock.Advance(1)
+			if !r.sci.High() || r.in(0x600, 2)&stsTmr == 0 {
+				t.Fatal("no SCI and TMR_STS when the top bit changed")
+			}
+			r.out(0x600, 2, stsTmr)
+			if r.sci.High() {
+				t.Fatal("SCI still high after TMR_STS was cleared")
+			}
+			second, _ := timeOf(2 << top)
+			r.clock.Advance(second - r.clock.Now() - 1)
+			if r.sci.High() {
+				t.Fatal("SCI before the second change")
+			}
+			r.clock.Advance(1)
+			if !r.sci.High() {
+				t.Fatal("no SCI at the second change")
+			}
+		})
 	}
 }
 
@@ -277,7 +285,7 @@ func TestScripts(t *testing.T) {
 			if strings.Contains(name, "smi") {
 				c.SMICmd = SMICmdPort
 			}
-			c.Timer32 = strings.Contains(name, "timer32")
+			c.Timer24 = !strings.Contains(name, "timer32")
 		})
 		return &script.Env{IO: r.io, Clock: r.clock, Lines: map[string]*hwtest.Line{"sci": r.sci}, Commands: map[string]script.Command{
 			"shutdowns?":   func([]string) (string, error) { return strconv.Itoa(r.shutdowns), nil },
