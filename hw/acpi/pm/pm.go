@@ -196,7 +196,10 @@ func (p *PM) reset() {
 		p.pm1Cnt = cntSCIEn
 	}
 	p.tmrLast = p.count(p.clock.Now())
-	p.sci = false
+	if p.sci {
+		p.sci = false
+		p.sciLine.Set(false)
+	}
 	p.stopTimer()
 }
 
@@ -243,7 +246,7 @@ func (p *PM) refresh(now time.Duration) uint64 {
 
 // update recomputes the SCI level, drives the line on a change and
 // (re)arms the timer overflow callback when it can raise the SCI.
-func (p *PM) update(now time.Duration) {
+func (p *PM) update() {
 	level := p.pm1Cnt&cntSCIEn != 0 && (p.pm1Sts&p.pm1En&enValid != 0 || p.gpeSts&p.gpeEn != 0)
 	if level != p.sci {
 		p.sci = level
@@ -284,7 +287,7 @@ func (p *PM) fire(gen uint64) {
 	p.timer = nil
 	now := p.clock.Now()
 	p.refresh(now)
-	p.update(now)
+	p.update()
 }
 
 func (p *PM) warn(msg string, args ...any) {
@@ -343,7 +346,7 @@ func (b block) Read(off uint64, size int) uint64 {
 	case kindSMI:
 		v = bytesOf(uint64(p.apmc), 1, off, size)
 	}
-	p.update(now) // TMR_STS may have just become set
+	p.update() // TMR_STS may have just become set
 	return v
 }
 
@@ -389,7 +392,7 @@ func (b block) Write(off uint64, size int, val uint64) {
 			}
 		}
 	}
-	p.update(now)
+	p.update()
 	shutdown, sleep := p.shutdown, p.sleep
 	p.mu.Unlock()
 	switch enter {
@@ -438,7 +441,7 @@ func (p *PM) event(sts uint16) {
 	now := p.clock.Now()
 	p.refresh(now)
 	p.pm1Sts |= sts
-	p.update(now)
+	p.update()
 }
 
 // RaiseGPE latches general-purpose event n (0 to GPEs-1) in GPE0_STS; it
@@ -452,7 +455,7 @@ func (p *PM) RaiseGPE(n int) {
 	now := p.clock.Now()
 	p.refresh(now)
 	p.gpeSts |= 1 << n
-	p.update(now)
+	p.update()
 }
 
 // SCIEnabled reports whether the device is in ACPI mode (SCI_EN).

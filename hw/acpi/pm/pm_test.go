@@ -190,7 +190,13 @@ func TestReset(t *testing.T) {
 	r.pm.RaiseGPE(3)
 	r.clock.Advance(3 * time.Second)
 	before := r.pm.Timer()
+	if !r.sci.High() {
+		t.Fatal("pending enabled events but the SCI is low")
+	}
 	r.pm.Reset()
+	if r.sci.High() {
+		t.Error("reset left the SCI high")
+	}
 	if r.in(0x600, 4) != 0 || r.in(0x604, 2) != 0 || r.in(0xafe0, 4) != 0 || r.in(SMICmdPort, 1) != 0 {
 		t.Errorf("after reset: evt %#x cnt %#x gpe %#x apmc %#x", r.in(0x600, 4), r.in(0x604, 2), r.in(0xafe0, 4), r.in(SMICmdPort, 1))
 	}

@@ -26,6 +26,6 @@ func (p *PM) VisitState(v *vmstate.Visitor) {
 		p.tmrLast = count
 		p.sci = p.pm1Cnt&cntSCIEn != 0 && (p.pm1Sts&p.pm1En&enValid != 0 || p.gpeSts&p.gpeEn != 0)
 		p.sciLine.Set(p.sci)
-		p.update(now)
+		p.update()
 	}
 }
