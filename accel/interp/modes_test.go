@@ -94,3 +94,31 @@ func TestOneGiBPages(t *testing.T) {
 		}
 	}
 }
+
+// TestProtectedModeROM runs testdata/pm32.S: a ring 3 -> ring 0 interrupt
+// gate with the TSS stack switch, virtual-8086 mode (INT n through a gate,
+// IRET back, #GP on HLT), and a double fault delivered through a task
+// gate. Expected values follow the SDM (vol. 3A, 6.12, 7.3, 20.3).
+func TestProtectedModeROM(t *testing.T) {
+	m := romMachine(t, "testdata/pm32.bin", "qemu64")
+	st := m.runToHalt()
+	want := []uint64{
+		1, 2,
+		0x1b, 0x9000, // interrupted CS and ESP
+		0x10, 0x8000 - 20, // handler SS and ESP: TSS SS0:ESP0 minus SS, ESP, EFLAGS, CS, EIP
+		4, 5,
+		6,       // in v86 mode
+		0x71, 0, // INT 0x82 from v86: VM set in saved EFLAGS, saved CS 0
+		0,    // DS nulled on the way in
+		8,    // back in v86 after IRET
+		0, 0x7000 + 0x14, // #GP(0) from HLT at its IP (the last byte of the v86 code)
+		9,
+		0xdf, 0x20, 0, 1, // double-fault task: back link = old TSS, error code 0, NT set
+	}
+	if diff := cmp.Diff(want, m.outputs(0xe9)); diff != "" {
+		t.Errorf("checkpoints (-want +got):\n%s\n%s", diff, st.Dump())
+	}
+	if st.TR.Selector != 0x28 {
+		t.Errorf("TR %#x after the task switch, want 0x28", st.TR.Selector)
+	}
+}
