@@ -109,8 +109,8 @@ func TestProtectedModeROM(t *testing.T) {
 		4, 5,
 		6,       // in v86 mode
 		0x71, 0, // INT 0x82 from v86: VM set in saved EFLAGS, saved CS 0
-		0,    // DS nulled on the way in
-		8,    // back in v86 after IRET
+		0,                // DS nulled on the way in
+		8,                // back in v86 after IRET
 		0, 0x7000 + 0x14, // #GP(0) from HLT at its IP (the last byte of the v86 code)
 		9,
 		0xdf, 0x20, 0, 1, // double-fault task: back link = old TSS, error code 0, NT set
