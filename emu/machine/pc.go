@@ -10,6 +10,8 @@ import (
 	"gemu/emu/config"
 	"gemu/emu/loader"
 	"gemu/hw"
+	"gemu/hw/acpi/ged"
+	"gemu/hw/acpi/pm"
 	"gemu/hw/char/debugcon"
 	"gemu/hw/char/serial"
 	"gemu/hw/input/i8042"
@@ -29,7 +31,9 @@ type pc struct {
 	feat     pcFeatures
 	rtc      *mc146818.RTC
 	intc     *intc // the machine's interrupt controllers (IRQChipUser)
-	firmware bool  // a BIOS image is mapped (no -kernel)
+	pm       *pm.PM
+	ged      *ged.GED
+	firmware bool // a BIOS image is mapped (no -kernel)
 }
 
 // pcFeatures are the board's optional parts, resolved from -machine.
@@ -128,6 +132,11 @@ func (p *pc) build(m *Machine) error {
 	}
 	if p.feat.rtc {
 		if err := p.buildRTC(m); err != nil {
+			return err
+		}
+	}
+	if p.feat.acpi {
+		if err := p.buildACPIDevices(m); err != nil {
 			return err
 		}
 	}
@@ -392,11 +401,16 @@ func (p *pc) boot(m *Machine) (accel.CPUState, error) {
 			kc.Initrd = append(kc.Initrd, loader.Module{Image: mi, Cmdline: s.Cmdline})
 		}
 	}
-	b, err := loader.Kernel(m.ram, kc)
-	if err != nil {
+	if _, err := loader.MPTable(m.ram, loader.MPConfig{CPUs: max(m.cfg.SMP.CPUs, 1), E820: kc.E820}); err != nil {
 		return accel.CPUState{}, err
 	}
-	if _, err := loader.MPTable(m.ram, loader.MPConfig{CPUs: max(m.cfg.SMP.CPUs, 1), E820: kc.E820}); err != nil {
+	if p.feat.acpi {
+		if kc.RSDP, err = p.placeACPI(m, kc.E820); err != nil {
+			return accel.CPUState{}, err
+		}
+	}
+	b, err := loader.Kernel(m.ram, kc)
+	if err != nil {
 		return accel.CPUState{}, err
 	}
 	return b.CPU, nil
