@@ -165,7 +165,8 @@ type CPU struct {
 	// Decoded code; see exec.go.
 	bc         blockCache
 	dec        decoder
-	curBlock   *block
+	curPage    int // page indexes of the running block (-1: none)
+	curPage2   int
 	ctx        uint64 // bumped whenever decoded-block links may be stale
 	wflushSeen uint64
 	feat       uint64 // internal feature flags of the CPU model

@@ -325,7 +325,7 @@ func (c *CPU) invalidateCode(idx int, pa uint64) {
 	vm := c.vm
 	vm.clearCode(idx)
 	vm.codeGen[idx].Add(1)
-	if c.curBlock != nil && (c.curBlock.page == idx || c.curBlock.page2 == idx) {
+	if c.curPage == idx || c.curPage2 == idx {
 		c.smcStop = true
 	}
 }
@@ -361,7 +361,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 			if !ok {
 				panic(r)
 			}
-			c.curBlock = nil
+			c.curPage, c.curPage2 = -1, -1
 			if b != nil {
 				c.icount += uint64(i)
 				if !f.trap {
@@ -387,14 +387,19 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		}
 		b = nil
 		i = 0
-		nb := c.findBlock(prev)
+		var nb *block
+		if prev != nil && prev.links[0].ip == c.rip && prev.links[0].ctx == c.ctx && prev.links[0].b.valid() {
+			nb = prev.links[0].b // the common case: a loop or a straight-line successor
+		} else {
+			nb = c.findBlock(prev)
+		}
 		b = nb
-		c.curBlock = b
+		c.curPage, c.curPage2 = b.page, b.page2
 		if c.singleStep() || c.flags&flagRF != 0 {
 			// RF (set by IRET after a fault) lasts for one instruction.
 			c.stepOne(b)
 			prev = nil
-			c.curBlock = nil
+			c.curPage, c.curPage2 = -1, -1
 			continue
 		}
 		insts := b.insts
@@ -414,7 +419,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		} else {
 			prev = b
 		}
-		c.curBlock = nil
+		c.curPage, c.curPage2 = -1, -1
 	}
 }
 
