@@ -86,17 +86,20 @@ func cmdMap(e *env, args []string) error {
 			buf.WriteString("}")
 			return nil
 		}
-		if cur.Data {
+		if cur.Data && !cur.Zero {
 			if cur.Offset < 0 {
 				return fmt.Errorf("File contains external, encrypted or compressed clusters.")
 			}
-			if first {
-				fmt.Fprintf(&buf, "%-16s%-16s%-16s%s\n", "Offset", "Length", "Mapped to", "File")
-				first = false
+			file := cur.File
+			if file == "" {
+				file = files[cur.Depth]
 			}
-			fmt.Fprintf(&buf, "%#-16x%#-16x%#-16x%s\n", cur.Start, cur.Length, cur.Offset, files[cur.Depth])
+			fmt.Fprintf(&buf, "%-16s%-16s%-16s%s\n", cHex(cur.Start), cHex(cur.Length), cHex(cur.Offset), file)
 		}
 		return nil
+	}
+	if *output != "json" {
+		fmt.Fprintf(&buf, "%-16s%-16s%-16s%s\n", "Offset", "Length", "Mapped to", "File")
 	}
 	for off := so; off < end; {
 		ext, err := chainExtent(n, off, end-off)
@@ -108,10 +111,11 @@ func cmdMap(e *env, args []string) error {
 		}
 		ext.Start = off
 		if cur != nil && cur.Depth == ext.Depth && cur.Present == ext.Present && cur.Zero == ext.Zero && cur.Data == ext.Data &&
-			((cur.Offset < 0 && ext.Offset < 0) || (cur.Offset >= 0 && ext.Offset == cur.Offset+cur.Length)) && cur.Compressed == ext.Compressed {
+			((cur.Offset < 0 && ext.Offset < 0) || (cur.Offset >= 0 && ext.Offset == cur.Offset+cur.Length)) && cur.Compressed == ext.Compressed && cur.File == ext.File {
 			cur.Length += ext.Length
 		} else {
 			if err := flush(); err != nil {
+				e.stdout.Write(buf.Bytes())
 				return err
 			}
 			x := ext
@@ -120,6 +124,7 @@ func cmdMap(e *env, args []string) error {
 		off += ext.Length
 	}
 	if err := flush(); err != nil {
+		e.stdout.Write(buf.Bytes())
 		return err
 	}
 	if *output == "json" {
@@ -127,8 +132,6 @@ func cmdMap(e *env, args []string) error {
 			buf.WriteString("[")
 		}
 		buf.WriteString("]\n")
-	} else if first {
-		fmt.Fprintf(&buf, "%-16s%-16s%-16s%s\n", "Offset", "Length", "Mapped to", "File")
 	}
 	_, err = e.stdout.Write(buf.Bytes())
 	return err
@@ -882,4 +885,12 @@ func cmdBench(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Run completed in %.3f seconds.\n", time.Since(t0).Seconds())
 	}
 	return nil
+}
+
+// cHex is C's "%#x": "0" for zero, "0x..." otherwise.
+func cHex(v int64) string {
+	if v == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%#x", v)
 }

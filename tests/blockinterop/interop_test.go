@@ -231,6 +231,21 @@ func compareJSON(t *testing.T, matrix, img string, backingChain bool) {
 			t.Errorf("%s %s differs: %s", matrix, sub[0], diff)
 		}
 	}
+	// Human output, byte for byte.
+	for _, sub := range []string{"info", "check", "map"} {
+		args := []string{sub, img}
+		if sub == "info" && backingChain {
+			args = []string{sub, "--backing-chain", img}
+		}
+		g, _, grc := runRC(gemuImg, args...)
+		q, _, qrc := runRC("qemu-img", args...)
+		g = strings.ReplaceAll(g, "gemu-img", "qemu-img")
+		ok := g == q && grc == qrc
+		record(matrix, sub+" (human)", ok, "")
+		if !ok {
+			t.Errorf("%s %s (human) differs (exit %d vs %d):\ngemu-img:\n%s\nqemu-img:\n%s", matrix, sub, grc, qrc, g, q)
+		}
+	}
 }
 
 // qemuCheckClean runs qemu-img check and reports errors or leaks.
