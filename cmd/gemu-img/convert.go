@@ -77,7 +77,10 @@ func (p *progress) update(done int64) {
 
 func (p *progress) finish() {
 	if p.on {
-		fmt.Fprintf(p.w, "    (100.00/100%%)\n")
+		if p.last < 100 {
+			fmt.Fprintf(p.w, "    (100.00/100%%)\r")
+		}
+		fmt.Fprintf(p.w, "\n")
 	}
 }
 
