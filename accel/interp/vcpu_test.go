@@ -224,3 +224,76 @@ func TestVirtualClockTSC(t *testing.T) {
 		t.Fatalf("TSC %d, want 2001", a)
 	}
 }
+
+// TestSMPLockedIncrements: two vCPUs on their own goroutines add to one
+// counter with LOCK XADD; no increment is lost.
+func TestSMPLockedIncrements(t *testing.T) {
+	ram := mem.NewForTest(4 << 20)
+	io := &testIO{in: map[uint16]uint32{}, mmio: map[uint64]uint64{}}
+	vm, err := NewVM(ram, io, accel.VMOptions{VCPUs: 2, CPU: accel.CPUModel{Name: "max"}, IRQChip: accel.IRQChipUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := uint32(200000)
+	// mov ecx, n; mov eax, 1; l: lock xadd [0x200000], eax; mov eax, 1; dec ecx; jnz l; hlt
+	code := []byte{0xb9, byte(n), byte(n >> 8), byte(n >> 16), 0, 0xb8, 1, 0, 0, 0,
+		0xf0, 0x0f, 0xc1, 0x04, 0x25, 0x00, 0x00, 0x20, 0x00, 0xb8, 1, 0, 0, 0, 0xff, 0xc9, 0x75, 0xee, 0xf4}
+	var wg sync.WaitGroup
+	m0 := &tmachine{t: t, ram: ram, io: io, vm: vm}
+	base := m0.setup64()
+	m0.poke(tCode, code)
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			v, err := vm.NewVCPU(i)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			s := base
+			s.MPState = accel.MPRunnable
+			s.GPR[accel.RSP] = tStack - uint64(i)*0x1000
+			if err := v.SetState(s); err != nil {
+				t.Error(err)
+				return
+			}
+			exit, err := v.Run()
+			if err != nil || exit.Reason != accel.ExitHalt {
+				t.Errorf("vCPU %d: exit %v, %v", i, exit, err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	var b [8]byte
+	ram.ReadAt(b[:], 0x200000)
+	if got := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24; got != 2*uint64(n) {
+		t.Fatalf("counter %d, want %d", got, 2*n)
+	}
+}
+
+// TestAPICPageRouting: accesses to the xAPIC page go to the vCPU's
+// LocalAPIC, not to the bus; moving the APIC base moves the window.
+func TestAPICPageRouting(t *testing.T) {
+	m := newTMachine(t, 4<<20, "max")
+	apic := &fakeAPIC{base: 0xfee00000 | 1<<11 | 1<<8, pins: m.cpu}
+	m.cpu.SetLocalAPIC(apic)
+	s := m.setup64()
+	// Map 0xfee00000 with a 2 MiB page (PDPT[3] -> PD at 0x13000).
+	m.put64(tPML4+0x1000+3*8, 0x13000|3)
+	m.put64(0x13000+0x1f7*8, 0xfee00000|0x83)
+	// mov ebx, 0xfee00000; mov eax, [rbx+0x20]; mov [rbx+0xb0], eax; hlt
+	code := []byte{0xbb, 0x00, 0x00, 0xe0, 0xfe, 0x8b, 0x43, 0x20, 0x89, 0x83, 0xb0, 0x00, 0x00, 0x00, 0xf4}
+	m.poke(tCode, code)
+	m.cpu.SetState(s)
+	st := m.runToHalt()
+	if st.GPR[0] != 0xab {
+		t.Errorf("APIC read %#x, want 0xab", st.GPR[0])
+	}
+	if len(apic.writes) != 1 || apic.writes[0] != 0xb0<<32|0xab {
+		t.Errorf("APIC writes %x", apic.writes)
+	}
+	if len(m.io.mmioW) != 0 {
+		t.Errorf("APIC accesses reached the bus: %+v", m.io.mmioW)
+	}
+}
