@@ -387,10 +387,9 @@ func modelEntries(sup []cpuidEntry, m *cpuid.Model, final cpuid.Set) []cpuidEntr
 	if e := find(sup, 0x80000000, 0); e != nil {
 		supMaxExt = e.EAX
 	}
-	ext := cpuidEntry{Function: 0x80000000, EAX: m.XLevel}
-	if m.Vendor == "AuthenticAMD" {
-		ext.EBX, ext.EDX, ext.ECX = le32(v[0:]), le32(v[4:]), le32(v[8:])
-	}
+	// The vendor string is repeated in leaf 0x80000000 for every vendor,
+	// as QEMU's models do (Intel documents these registers as reserved).
+	ext := cpuidEntry{Function: 0x80000000, EAX: m.XLevel, EBX: le32(v[0:]), EDX: le32(v[4:]), ECX: le32(v[8:])}
 	es = append(es, ext)
 	for leaf := uint32(0x80000001); leaf <= m.XLevel; leaf++ {
 		switch leaf {

@@ -34,8 +34,9 @@ type VCPU struct {
 	resetLAPIC kvmLAPICState
 	resetMSRs  []accel.MSR
 
-	xsave  []byte   // scratch for KVM_GET/SET_XSAVE; nil without XSAVE
-	msrBuf *kvmMSRs // scratch for KVM_GET/SET_MSRS
+	cpuid  []cpuidEntry // the table given to KVM_SET_CPUID2
+	xsave  []byte       // scratch for KVM_GET/SET_XSAVE; nil without XSAVE
+	msrBuf *kvmMSRs     // scratch for KVM_GET/SET_MSRS
 	debug  DebugExit
 }
 
@@ -118,6 +119,7 @@ func (c *VCPU) init() error {
 	if _, err := ioctlPtr(c.fd, kvmSetCPUID2, &cp); err != nil {
 		return fmt.Errorf("kvm: KVM_SET_CPUID2 on vCPU %d: %w", c.index, err)
 	}
+	c.cpuid = es
 	if h.caps.xsave {
 		c.xsave = make([]byte, max(sizeofXSave, h.caps.xsave2Size))
 	}
@@ -143,6 +145,17 @@ func (c *VCPU) Index() int { return c.index }
 
 // APICID is the vCPU's initial APIC ID.
 func (c *VCPU) APICID() uint32 { return c.apicID }
+
+// CPUID returns the vCPU's CPUID table entry for leaf and subleaf, as given
+// to KVM (KVM_SET_CPUID2), or zeros for a leaf the table lacks. It is what
+// the guest reads on a host that intercepts CPUID; kvm_pvm hosts let the
+// guest's CPUID reach the host CPU instead.
+func (c *VCPU) CPUID(leaf, sub uint32) (eax, ebx, ecx, edx uint32) {
+	if e := find(c.cpuid, leaf, sub); e != nil {
+		return e.EAX, e.EBX, e.ECX, e.EDX
+	}
+	return 0, 0, 0, 0
+}
 
 // LastDebugExit describes the last ExitDebug.
 func (c *VCPU) LastDebugExit() DebugExit { return c.debug }

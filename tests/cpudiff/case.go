@@ -119,6 +119,13 @@ func KVM() accel.Accelerator    { return kvm.New(kvm.Options{}) }
 // every difference and every broken expectation as a test failure.
 func (e *Env) RunCase(t *testing.T, c *Case) {
 	t.Helper()
+	e.RunPair(t, c)
+}
+
+// RunPair is RunCase that also returns the results: the interpreter's,
+// and KVM's or nil.
+func (e *Env) RunPair(t *testing.T, c *Case) (ri, rk *Result) {
+	t.Helper()
 	w, err := e.Build(c)
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +135,6 @@ func (e *Env) RunCase(t *testing.T, c *Case) {
 		cpu = "kvm64"
 	}
 	o := Options{CPU: ParseCPU(cpu), NewAPIC: c.NewAPIC}
-	var ri, rk *Result
 	switch {
 	case c.NoKVM != "":
 		t.Logf("interpreter only (%s): checked against the SDM's expectations", c.NoKVM)
@@ -173,7 +179,7 @@ func (e *Env) RunCase(t *testing.T, c *Case) {
 	}
 	okI := check(ri)
 	if rk == nil {
-		return
+		return ri, nil
 	}
 	if rk.Err == nil {
 		fixDeliveryAccessed(w, rk)
@@ -191,6 +197,7 @@ func (e *Env) RunCase(t *testing.T, c *Case) {
 			t.Errorf("KVM and the interpreter disagree:\n%s", d)
 		}
 	}
+	return ri, rk
 }
 
 // clearAccessed drops the accessed bits from r's segment caches and from

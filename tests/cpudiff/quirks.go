@@ -68,3 +68,8 @@ const (
 	quirkEmulatorFails = "KVM's CPL0 instruction emulator here fails on this instruction (emulation failure)"
 	quirkCR4Features   = "KVM here accepts CR4 bits (SMEP) that the guest's CPUID does not offer"
 )
+
+const (
+	quirkWRMSRUD    = "KVM here raises #UD, not #GP, for a WRMSR of a bad value to LSTAR, KERNEL_GS_BASE, SYSENTER_EIP or PAT"
+	quirkNativeCPL3 = "CPL3 code runs on the host CPU under the host's CR4 and without CPUID faulting: instructions the guest's CPUID lacks (RDTSCP, RDPID) execute, CR4.TSD is not applied, and CPUID returns the host's values at any CPL"
+)
