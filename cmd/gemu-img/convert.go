@@ -174,6 +174,7 @@ type chunk struct {
 	off  int64
 	n    int64
 	zero bool   // reads as zeroes: nothing to copy
+	skip bool   // left to the target's backing file (-B)
 	buf  []byte // data (len n) when !zero
 	err  error
 }
@@ -216,7 +217,16 @@ func convertData(src *source, dst *block.Node, compress bool, sparseSize int64, 
 				return
 			}
 			n := ext.Length
-			if ext.Zero && !ext.Data && !hasBacking {
+			if hasBacking && ext.Depth > 0 {
+				// -B: data the source takes from its own backing chain is
+				// assumed to be in the target's backing file too.
+				if !send(chunk{off: off, n: n, skip: true}) {
+					return
+				}
+				off += n
+				continue
+			}
+			if ext.Zero && !ext.Data {
 				if !send(chunk{off: off, n: n, zero: true}) {
 					return
 				}
@@ -245,8 +255,9 @@ func convertData(src *source, dst *block.Node, compress bool, sparseSize int64, 
 		if c.err != nil {
 			return c.err
 		}
-		if c.zero {
-			if existing {
+		if c.skip {
+		} else if c.zero {
+			if existing || hasBacking {
 				if zeroer != nil {
 					if err := zeroer.WriteZeroes(c.off, c.n, true); err != nil {
 						return err
