@@ -1021,3 +1021,47 @@ func TestHostDifferentialInteger(t *testing.T) {
 }
 
 var _ = mem.PageSize
+
+// FuzzHostDifferential feeds the fuzzer's bytes to the sequence
+// generators as their random source: every input is a reproducible
+// instruction sequence checked against the host.
+func FuzzHostDifferential(f *testing.F) {
+	f.Add(uint8(0), uint64(1), uint64(2))
+	f.Add(uint8(3), uint64(42), uint64(7))
+	f.Add(uint8(8), uint64(99), uint64(1))
+	f.Add(uint8(9), uint64(5), uint64(5))
+	f.Add(uint8(10), uint64(11), uint64(13))
+	var e *diffEnv
+	f.Fuzz(func(t *testing.T, family uint8, s1, s2 uint64) {
+		if e == nil {
+			e = newDiffEnv(t)
+		}
+		r := rand.New(rand.NewPCG(s1, s2))
+		fams := len(intFamilies)
+		var err error
+		switch k := int(family) % (fams + 2); {
+		case k < fams:
+			err = e.diffOne(r, intFamilies[k].fn)
+		case k == fams:
+			err = e.diffCustom(r, func(g *gen, data []byte) { g.b = append(g.b, sseSeq(r, data)...) })
+		default:
+			ops := x87Ops()
+			err = e.diffCustomMasked(r, func(g *gen, data []byte) {
+				g.b = append(g.b, x87Seq(r, data, false, ops)...)
+				g.undef = arithFlags
+			}, func(i int) byte {
+				o := i - x87Save
+				if o >= 6 && o < 32 || o >= 160 && o < 512 {
+					return 0xff
+				}
+				if o == 2 {
+					return fswDE
+				}
+				return 0
+			})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}

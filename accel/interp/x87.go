@@ -595,6 +595,10 @@ func hX87D9Reg(c *CPU, in *inst) bool {
 		if !ok {
 			return false
 		}
+		if x.uf {
+			f.stSet(0, sf.Indefinite)
+			return false
+		}
 		r, cc := x.ctx.Rem(a, b, m == 0xf5)
 		if x.finish() {
 			f.stSet(0, r)
@@ -625,6 +629,10 @@ func hX87D9Reg(c *CPU, in *inst) bool {
 	case 0xfd: // FSCALE
 		b, ok := x.read(1)
 		if !ok {
+			return false
+		}
+		if x.uf {
+			f.stSet(0, sf.Indefinite)
 			return false
 		}
 		r := x.ctx.Scale(a, b)
