@@ -270,8 +270,13 @@ func (c *VCPU) SetState(s accel.CPUState) error {
 			return fmt.Errorf("kvm: KVM_SET_XCRS (XCR0 %#x): %w", xcr0, err)
 		}
 	}
-	if c.xsave != nil && len(s.XSave) > 0 {
-		if len(s.XSave) < xsaveMin {
+	if c.xsave != nil {
+		// With XSAVE, KVM_SET_FPU's registers may not take effect (the
+		// kernel restores from the XSAVE image, whose header says which
+		// components it holds), so the x87 and SSE state always goes in
+		// through an XSAVE image: the one in s, or an empty one whose
+		// other components are in their initial state.
+		if len(s.XSave) > 0 && len(s.XSave) < xsaveMin {
 			return fmt.Errorf("kvm: XSAVE area of %d bytes, need at least %d", len(s.XSave), xsaveMin)
 		}
 		clear(c.xsave)
