@@ -211,31 +211,10 @@ func (img *Image) check(fix block.CheckFix) (block.CheckResult, error) {
 	// Compare with the stored refcounts.
 	highest := int64(-1)
 	rpb := img.refsPerBlock()
-	// Past the end of the file only clusters of existing refcount blocks
-	// can have (leaked) refcounts.
-	var beyond []uint64
-	for ti, e := range img.reftable {
-		off := e & refcountOffsetMask
-		if off == 0 || off%cs != 0 || off/cs >= nClusters {
-			continue
-		}
-		for i := max(uint64(ti)*rpb, nClusters); i < uint64(ti+1)*rpb; i++ {
-			rb, err := img.loadBlock(i)
-			if err != nil || rb == nil {
-				break
-			}
-			if getRef(rb.b, i%rpb, img.h.refcountOrder) != 0 {
-				beyond = append(beyond, i)
-			}
-		}
-	}
 	type fixup struct{ idx, want uint64 }
 	var fixes []fixup
-	for k := uint64(0); k < nClusters+uint64(len(beyond)); k++ {
-		i := k
-		if k >= nClusters {
-			i = beyond[k-nClusters]
-		}
+	// Like QEMU, only clusters inside the file are compared.
+	for i := uint64(0); i < nClusters; i++ {
 		var want uint64
 		if i < nClusters {
 			want = c.ref[i]
