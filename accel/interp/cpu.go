@@ -2,14 +2,50 @@
 // selected by "-accel tcg". It decodes guest code once into blocks of
 // pre-decoded instructions keyed by guest-physical address, runs each block's
 // handlers in a tight loop, maps guest-virtual pages straight to host memory
-// through a software TLB, and computes arithmetic flags lazily.
+// through a software TLB, and computes arithmetic flags lazily. x87
+// arithmetic comes from package softfloat, SSE..SSE4.2 and MMX from package
+// simd.
 //
-// The package is organised by concern: cpu.go (register file), flags.go (lazy
-// flags), decode.go (instruction decoder), exec.go (block cache and run loop),
-// mem.go and paging.go (segmentation, TLB, page walks), except.go (exception
-// and interrupt delivery), seg.go (descriptor loads, far transfers, task
-// switches), system.go (control registers, MSRs, CPUID), and the instruction
-// handlers in alu.go, ctrl.go, str.go, misc.go.
+// # Using it from the machine
+//
+//	vm, err := interp.NewVM(ram, io, accel.VMOptions{VCPUs: n, CPU: model,
+//		IRQChip: accel.IRQChipUser, Clock: clock, TSCHz: hz})
+//	v, _ := vm.NewVCPU(i)                     // on the goroutine that will run it
+//	v.(accel.UserAPICVCPU).SetLocalAPIC(lapic) // before the first Run
+//	// the LAPIC drives the vCPU through v.(irq.CPUPins): Notify, NMI, INIT, SIPI
+//
+// The interrupt controllers are the machine's (only IRQChipUser is
+// accepted; SetGSI and SignalMSI return accel.ErrNoIRQChip). Accesses to the
+// xAPIC page at IA32_APIC_BASE, the x2APIC MSRs and IA32_TSC_DEADLINE go to
+// the vCPU's LocalAPIC; (*VCPU).TSCToTime converts a TSC deadline to guest
+// clock time. Without a LocalAPIC the vCPU runs (ROM guests) and the APIC
+// page is ordinary address space.
+//
+// Time: RDTSC is Clock.Now scaled to TSCHz (DefaultTSCHz when zero,
+// advertised in CPUID leaves 0x15, 0x16 and 0x40000010). For deterministic
+// runs the machine passes a *VirtualClock (NewVirtualClock) as the Clock of
+// the VM and of its devices: guest time then advances with executed
+// instructions and jumps to the next timer when every vCPU is halted.
+//
+// Run returns ExitHalt when the vCPU executed HLT with interrupts disabled
+// (and no NMI pending); with interrupts enabled it sleeps until the LocalAPIC
+// notifies it. ExitKicked answers Kick, ExitShutdown a triple fault. A Go
+// panic inside the interpreter is returned as *accel.RunError with the
+// register dump.
+//
+// Memory: RAM and ROM are the mem.Guest slots (ROM writes are discarded,
+// addresses outside slots go to IO.MMIORead/MMIOWrite); after changing the
+// layout the machine simply calls Run again (the VM notices). Pages written
+// by vCPUs are reported by HarvestDirty; writes through mem.Guest (DMA,
+// loaders) drop the decoded code of the pages they touch (mem's write hook).
+//
+// The package is organised by concern: cpu.go (register file), flags.go
+// (lazy flags), decode*.go (instruction decoder), exec.go (block cache and
+// run loop), mem.go and paging.go (segmentation, TLB, page walks),
+// except.go (exception and interrupt delivery), seg.go (descriptor loads,
+// far transfers, task switches), system.go, msr.go and cpuid.go (control
+// registers, MSRs, CPUID), the integer handlers in alu*.go, move.go,
+// ctrl.go, str.go, io.go, and fpu.go, x87.go, sse.go for x87, MMX and SSE.
 package interp
 
 import (
