@@ -413,8 +413,8 @@ func lockable(in *inst) bool {
 		return in.sub < 2
 	case 0x1ab, 0x1b3, 0x1bb, 0x1b0, 0x1b1, 0x1c0, 0x1c1:
 		return true
-	case 0x1ba:
-		return in.sub >= 5
+	case 0x1ba: // the decoder has already mapped /4../7 to 0..3: BTS, BTR, BTC lock
+		return in.sub >= 1
 	case 0x1c7:
 		return in.sub == 1
 	}
