@@ -249,6 +249,7 @@ func (img *Image) check(fix block.CheckFix) (block.CheckResult, error) {
 		}
 		if have > want {
 			if fix&block.CheckLeaks != 0 {
+				c.msg("Leaked cluster %d refcount=%d reference=%d", i, have, want)
 				c.msg("Repairing cluster %d refcount=%d reference=%d", i, have, want)
 				fixes = append(fixes, fixup{i, want})
 				res.LeaksFixed++
@@ -258,6 +259,7 @@ func (img *Image) check(fix block.CheckFix) (block.CheckResult, error) {
 			}
 		} else {
 			if fix&block.CheckAll == block.CheckAll {
+				c.msg("ERROR cluster %d refcount=%d reference=%d", i, have, want)
 				c.msg("Repairing cluster %d refcount=%d reference=%d", i, have, want)
 				fixes = append(fixes, fixup{i, want})
 				res.CorruptionsFixed++

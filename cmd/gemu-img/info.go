@@ -389,6 +389,7 @@ func cmdCheck(e *env, args []string) error {
 		if res.Corruptions > 0 {
 			o = append(o, kv{"corruptions", res.Corruptions})
 		}
+		o = append(o, kv{"check-errors", res.CheckErrors})
 		if res.Leaks > 0 {
 			o = append(o, kv{"leaks", res.Leaks})
 		}
@@ -398,7 +399,6 @@ func cmdCheck(e *env, args []string) error {
 		if res.LeaksFixed > 0 {
 			o = append(o, kv{"leaks-fixed", res.LeaksFixed})
 		}
-		o = append(o, kv{"check-errors", res.CheckErrors})
 		if res.AllocatedClusters > 0 {
 			o = append(o, kv{"allocated-clusters", res.AllocatedClusters})
 		}

@@ -773,3 +773,69 @@ func TestCommitRebase(t *testing.T) {
 	ok = bytes.Equal(got, want)
 	record("commit top into base", "top reads through", ok, firstDiff(got, want))
 }
+
+// damage edits 16-bit refcounts of a qcow2 image made by qemu-img.
+func damage(t *testing.T, img string, set map[int]uint16) {
+	t.Helper()
+	f, err := os.OpenFile(img, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	hdr := make([]byte, 64)
+	f.ReadAt(hdr, 0)
+	rt := int64(beU64(hdr[48:]))
+	e := make([]byte, 8)
+	f.ReadAt(e, rt)
+	rb := int64(beU64(e))
+	for c, v := range set {
+		f.WriteAt([]byte{byte(v >> 8), byte(v)}, rb+2*int64(c))
+	}
+}
+
+func beU64(b []byte) uint64 {
+	var v uint64
+	for i := 0; i < 8; i++ {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
+}
+
+// TestCheckRepair damages refcounts and compares check and its repairs
+// with qemu-img's.
+func TestCheckRepair(t *testing.T) {
+	requireQemu(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		set  map[int]uint16
+	}{
+		{"check: leaked clusters", map[int]uint16{1: 3, 7: 2}},
+		{"check: leak and corruption", map[int]uint16{1: 3, 5: 0}},
+	} {
+		img := filepath.Join(dir, "d.qcow2")
+		os.Remove(img)
+		run(t, "qemu-img", "create", "-q", "-f", "qcow2", img, "4M")
+		qemuIO(t, "qcow2", img, []string{"write 0 256k"})
+		damage(t, img, tc.set)
+		for _, args := range [][]string{{"check", img}, {"check", "--output=json", img}} {
+			g, ge, grc := runRC(gemuImg, args...)
+			q, qe, qrc := runRC("qemu-img", args...)
+			ok := g == q && strings.ReplaceAll(ge, "gemu-img", "qemu-img") == qe && grc == qrc
+			record(tc.name, strings.Join(args[:len(args)-1], " "), ok, "")
+			if !ok {
+				t.Errorf("%s %v: exit %d vs %d\ngemu-img:\n%s%s\nqemu-img:\n%s%s", tc.name, args, grc, qrc, g, ge, q, qe)
+			}
+		}
+		a := img + ".a"
+		data, _ := os.ReadFile(img)
+		os.WriteFile(a, data, 0o644)
+		_, _, rc := runRC(gemuImg, "check", "-r", "all", a)
+		o, e, qrc := runRC("qemu-img", "check", a)
+		ok := rc == 0 && qrc == 0
+		record(tc.name, "gemu-img check -r all", ok, "")
+		if !ok {
+			t.Errorf("%s: after gemu-img check -r all (exit %d) qemu-img check exits %d:\n%s%s", tc.name, rc, qrc, o, e)
+		}
+	}
+}
