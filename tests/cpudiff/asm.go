@@ -81,7 +81,7 @@ func (a *Assembler) Assemble(bits int, src string) (*Program, error) {
 		return nil, err
 	}
 	if out, err := exec.Command("as", "--64", "-o", base+".o", base+".S").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("as: %v\n%s\nsource:\n%s", err, out, numbered(full))
+		return nil, fmt.Errorf("as: %v\n%s\nsnippet:\n%s", err, out, numbered(src, strings.Count(full[:strings.Index(full, src)], "\n")))
 	}
 	if out, err := exec.Command("ld", "-m", "elf_x86_64", fmt.Sprintf("-Ttext=%#x", CodeBase), "--oformat=binary",
 		"-e", fmt.Sprint(CodeBase), "-o", base+".bin", base+".o").CombinedOutput(); err != nil {
@@ -115,10 +115,12 @@ func (a *Assembler) Assemble(bits int, src string) (*Program, error) {
 	return p, nil
 }
 
-func numbered(src string) string {
+// numbered lists src with line numbers starting after skip lines, as the
+// assembler counts them in the whole file.
+func numbered(src string, skip int) string {
 	var b strings.Builder
 	for i, l := range strings.Split(src, "\n") {
-		fmt.Fprintf(&b, "%4d  %s\n", i+1, l)
+		fmt.Fprintf(&b, "%4d  %s\n", skip+i+1, l)
 	}
 	return b.String()
 }

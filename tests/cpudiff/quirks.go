@@ -71,7 +71,9 @@ const (
 
 const (
 	quirkWRMSRUD    = "KVM here raises #UD, not #GP, for a WRMSR of a bad value to LSTAR, KERNEL_GS_BASE, SYSENTER_EIP or PAT"
-	quirkNativeCPL3 = "CPL3 code runs on the host CPU under the host's CR4 and without CPUID faulting: instructions the guest's CPUID lacks (RDTSCP, RDPID) execute, CR4.TSD is not applied, and CPUID returns the host's values at any CPL"
+	quirkNativeCPL3 = "CPL3 code runs on the host CPU under the host's CR4 and without CPUID faulting: instructions the guest's CPUID lacks (RDTSCP, RDPID) execute, CR4.TSD and CR0.TS are not applied, and CPUID returns the host's values at any CPL"
 )
 
 const quirkGuestBreakpoints = "the guest's own breakpoints and watchpoints (DR0-DR3) do not fire at CPL3 here"
+
+const quirkDAA = "DAA, DAS, AAA, AAS and BOUND raise #UD in 32-bit code at CPL3 here"
