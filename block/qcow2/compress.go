@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"sync"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zstd"
@@ -44,7 +43,7 @@ func (img *Image) decompressCluster(e uint64) ([]byte, error) {
 	if img.zbuf == nil {
 		img.zbuf = make([]byte, img.cs)
 	}
-	if err := decompress(img.h.compressionType, img.zbuf, src); err != nil {
+	if err := img.decompress(img.zbuf, src); err != nil {
 		img.zbufOK = false
 		return nil, fmt.Errorf("qcow2: compressed cluster at %#x: %w", off, err)
 	}
@@ -52,17 +51,9 @@ func (img *Image) decompressCluster(e uint64) ([]byte, error) {
 	return img.zbuf, nil
 }
 
-var zstdDecoders = sync.Pool{New: func() any {
-	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(64<<20))
-	if err != nil {
-		return err
-	}
-	return d
-}}
-
 // decompress fills dst (one cluster) from src.
-func decompress(typ uint8, dst, src []byte) error {
-	switch typ {
+func (img *Image) decompress(dst, src []byte) error {
+	switch img.h.compressionType {
 	case compressZlib:
 		r := flate.NewReader(bytes.NewReader(src))
 		defer r.Close()
@@ -71,21 +62,22 @@ func decompress(typ uint8, dst, src []byte) error {
 		}
 		return nil
 	case compressZstd:
-		v := zstdDecoders.Get()
-		d, ok := v.(*zstd.Decoder)
-		if !ok {
-			return fmt.Errorf("zstd: %v", v)
+		if img.zdec == nil {
+			d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(64<<20))
+			if err != nil {
+				return fmt.Errorf("zstd: %w", err)
+			}
+			img.zdec = d
 		}
-		defer zstdDecoders.Put(d)
-		if err := d.Reset(bytes.NewReader(src)); err != nil {
+		if err := img.zdec.Reset(bytes.NewReader(src)); err != nil {
 			return fmt.Errorf("zstd: %w", err)
 		}
-		if _, err := io.ReadFull(d, dst); err != nil {
+		if _, err := io.ReadFull(img.zdec, dst); err != nil {
 			return fmt.Errorf("zstd: %w", err)
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown compression type %d", typ)
+	return fmt.Errorf("unknown compression type %d", img.h.compressionType)
 }
 
 // Compressor compresses clusters for an image's compression type; one per

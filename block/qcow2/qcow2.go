@@ -19,6 +19,8 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/klauspost/compress/zstd"
+
 	"gemu/block"
 )
 
@@ -87,6 +89,7 @@ type Image struct {
 	closed      bool
 
 	// compressed cluster read cache
+	zdec    *zstd.Decoder
 	zbuf    []byte
 	zbufOff uint64
 	zbufOK  bool
@@ -475,6 +478,10 @@ func (img *Image) Close() error {
 		return nil
 	}
 	img.closed = true
+	if img.zdec != nil {
+		img.zdec.Close()
+		img.zdec = nil
+	}
 	var err error
 	if !img.ro {
 		err = img.flushMeta()
