@@ -273,6 +273,25 @@ func TestUserSequences(t *testing.T) {
 	fyl2x
 	fstpl DATA+0x3028
 ` + stop},
+		{Name: "x87-fprem-quotient-bits", Code: `
+	fninit
+	fldl DATA+0x808
+	fldl DATA+0x838
+	fprem
+	fnstsw %ax
+	mov %eax, %ebx
+	fldl DATA+0x810
+	fxch
+	fprem1
+	fnstsw %ax
+	mov %eax, %ecx
+	fldl DATA+0x800
+	fldl DATA+0x838
+	fscale
+	fldl DATA+0x838
+	fprem
+	fnstsw %ax
+` + stop},
 		{Name: "x87-stack-faults-masked", Code: `
 	fninit
 	fstp %st
