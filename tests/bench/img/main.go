@@ -22,7 +22,7 @@ import (
 
 func main() {
 	sizeArg := flag.Int64("size", 1<<30, "image size in bytes")
-	runs := flag.Int("runs", 3, "runs of each tool per case")
+	runs := flag.Int("runs", 5, "runs of each tool per case")
 	dirArg := flag.String("dir", "", "scratch directory (default: a temporary one)")
 	flag.Parse()
 	if _, err := exec.LookPath("qemu-img"); err != nil {
