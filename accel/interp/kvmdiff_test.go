@@ -3,6 +3,7 @@ package interp
 import (
 	"os"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -119,5 +120,127 @@ func TestModesAgainstKVM(t *testing.T) {
 	}
 	if diff := cmp.Diff(pick(kst), pick(ist)); diff != "" {
 		t.Errorf("final state differs (-kvm +interp):\n%s\nKVM:\n%s\ninterp:\n%s", diff, kst.Dump(), ist.Dump())
+	}
+}
+
+// TestStateRoundTrip: State and SetState are inverse on the interpreter,
+// for a long-mode state reached by running the mode ROM.
+func TestStateRoundTrip(t *testing.T) {
+	m := romMachine(t, "testdata/modes.bin", "max")
+	st := m.runToHalt()
+	m2 := romMachine(t, "testdata/modes.bin", "max")
+	if err := m2.cpu.SetState(st); err != nil {
+		t.Fatal(err)
+	}
+	st2, _ := m2.cpu.State()
+	// The TSC keeps running between the two reads.
+	for _, s := range []*accel.CPUState{&st, &st2} {
+		for i := range s.MSRs {
+			if s.MSRs[i].Index == msrTSC {
+				s.MSRs[i].Value = 0
+			}
+		}
+	}
+	if diff := cmp.Diff(st, st2); diff != "" {
+		t.Errorf("state changed by SetState/State (-before +after):\n%s", diff)
+	}
+}
+
+// TestSnapshotToKVM moves a long-mode state from the interpreter to KVM:
+// the interpreter boots the mode ROM to ring 0 in 64-bit mode, the RAM and
+// the CPUState go to a KVM VM, and KVM continues at a snippet that reports
+// registers the interpreter set up.
+func TestSnapshotToKVM(t *testing.T) {
+	kvmtest.Require(t)
+	k := kvm.New(kvm.Options{})
+	if err := k.Available(); err != nil {
+		t.Skipf("KVM unavailable: %v", err)
+	}
+	rom, err := os.ReadFile("testdata/modes.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Interpreter side: stop before ring 3 (port 0xe8 bit 2).
+	ram := mem.NewForTest(1 << 20)
+	host, _ := ram.AddROM("bios", 0xffff0000, 0x10000)
+	copy(host, rom)
+	io := &testIO{in: map[uint16]uint32{0xe8: 7}, mmio: map[uint64]uint64{}}
+	vm, err := NewVM(ram, io, accel.VMOptions{VCPUs: 1, CPU: accel.CPUModel{Name: "qemu64"}, IRQChip: accel.IRQChipUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := vm.NewVCPU(0)
+	if exit, err := v.Run(); err != nil || exit.Reason != accel.ExitHalt {
+		t.Fatalf("interpreter: exit %v, %v", exit, err)
+	}
+	st, _ := v.State()
+	// Snippet at 0x50000: out 0xe9 with RSI, CR3 and the TR base; then stop.
+	snippet := []byte{
+		0x89, 0xf0, 0xe7, 0xe9, // mov eax, esi; out 0xe9, eax
+		0x0f, 0x20, 0xd8, 0xe7, 0xe9, // mov rax, cr3; out 0xe9, eax
+		0x0f, 0x00, 0xc8, 0xe7, 0xe9, // str eax; out 0xe9, eax
+		0xe6, 0xf4, 0xfa, 0xf4, // out 0xf4, al; cli; hlt
+	}
+	ram.WriteAt(snippet, 0x50000)
+	st.RIP = 0x50000
+	st.GPR[accel.RSI] = 0x5eed
+	if st.MPState != accel.MPHalted {
+		t.Errorf("MP state %d after HLT, want halted", st.MPState)
+	}
+	st.MPState = accel.MPRunnable // resume at the snippet
+	// KVM side: the same RAM contents and ROM.
+	kram, err := mem.New(1<<20, []mem.Range{{Start: 0, Size: 1 << 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kram.Close()
+	buf := make([]byte, 1<<20)
+	ram.ReadAt(buf, 0)
+	kram.WriteAt(buf, 0)
+	khost, _ := kram.AddROM("bios", 0xffff0000, 0x10000)
+	copy(khost, rom)
+	kio := &testIO{in: map[uint16]uint32{}, mmio: map[uint64]uint64{}}
+	kvm, err := k.NewVM(kram, kio, accel.VMOptions{VCPUs: 1, CPU: accel.CPUModel{Name: "qemu64"}, IRQChip: accel.IRQChipKernel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kvm.Close()
+	kv, err := kvm.NewVCPU(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kv.Close()
+	st.APICBase = 0xfee00900
+	st.LAPIC = nil
+	if err := kv.SetState(st); err != nil {
+		t.Fatalf("KVM refused the interpreter's state: %v", err)
+	}
+	stopped := false
+	kio.onWrite = func(port uint16) {
+		if port == 0xf4 {
+			stopped = true
+			kv.Kick()
+		}
+	}
+	timer := time.AfterFunc(10*time.Second, kv.Kick)
+	defer timer.Stop()
+	exit, err := kv.Run()
+	if err != nil || !stopped {
+		kst, _ := kv.State()
+		t.Fatalf("KVM: exit %v, %v, reached the end of the snippet: %v\n%s", exit, err, stopped, kst.Dump())
+	}
+	if exit.Reason != accel.ExitKicked && exit.Reason != accel.ExitHalt {
+		kst, _ := kv.State()
+		t.Fatalf("KVM: exit %v, %v\n%s", exit, err, kst.Dump())
+	}
+	var got []uint64
+	for _, w := range kio.out {
+		if w.port == 0xe9 {
+			got = append(got, w.val)
+		}
+	}
+	want := []uint64{0x5eed, st.CR3 & 0xffffffff, 0x40}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("KVM after the snapshot (-want +got):\n%s", diff)
 	}
 }

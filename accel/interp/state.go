@@ -42,8 +42,17 @@ func (c *CPU) state() accel.CPUState {
 	add(msrSysenterCS, m.sysenterCS)
 	add(msrSysenterESP, m.sysenterESP)
 	add(msrSysenterEIP, m.sysenterEIP)
-	add(msrMCGStatus, m.mcgStatus)
-	add(msrMCGCtl, m.mcgCtl)
+	// Machine-check registers travel only when the guest changed them: an
+	// accelerator without machine-check banks (KVM before MCE setup)
+	// refuses them.
+	var reset msrState
+	reset.reset()
+	if m.mcgStatus != reset.mcgStatus {
+		add(msrMCGStatus, m.mcgStatus)
+	}
+	if m.mcgCtl != reset.mcgCtl {
+		add(msrMCGCtl, m.mcgCtl)
+	}
 	add(msrMiscEnable, m.miscEnable)
 	add(msrDebugCtl, m.debugCtl)
 	for i := range m.mtrrVar {
@@ -54,8 +63,10 @@ func (c *CPU) state() accel.CPUState {
 	}
 	add(msrPAT, m.pat)
 	add(msrMTRRDefType, m.mtrrDefType)
-	for i := range m.mcBank {
-		add(msrMC0Ctl+uint32(i), m.mcBank[i])
+	if m.mcBank != reset.mcBank {
+		for i := range m.mcBank {
+			add(msrMC0Ctl+uint32(i), m.mcBank[i])
+		}
 	}
 	add(msrSTAR, m.star)
 	add(msrLSTAR, m.lstar)
