@@ -465,7 +465,12 @@ func (h *HPET) writeTimerConfig(i int, v uint64, now time.Duration) {
 	t := &h.t[i]
 	nv := v & tnWritable
 	if r := uint32(nv&tnRouteMask) >> tnRouteShift; h.intCap&(1<<r) == 0 {
-		h.warn("timer routed to an I/O APIC input outside INT_ROUTE_CAP; route kept", "timer", i, "route", r)
+		// The route reads back unchanged (IA-PC HPET 1.0a §2.3.8). Linux
+		// writes the reset value 0 back in legacy mode: only a change to
+		// an unsupported route is the guest's mistake.
+		if nv&tnRouteMask != t.config&tnRouteMask {
+			h.warn("timer routed to an I/O APIC input outside INT_ROUTE_CAP; route kept", "timer", i, "route", r)
+		}
 		nv = nv&^tnRouteMask | t.config&tnRouteMask
 	}
 	if v&tnFSBEnable != 0 {
