@@ -9,21 +9,77 @@ import (
 	"golang.org/x/arch/x86/x86asm"
 )
 
+var memCompared int
+
 var oracleN = flag.Int("oracle.n", 200000, "random instructions per mode for the decoder oracle test")
 
 // oracleLen decodes b with our decoder in mode and returns the length, or
 // -1 if it is not a valid instruction for us.
 func oracleLen(b []byte, mode uint8) (int, decodeStatus) {
+	in, st := oracleInst(b, mode)
+	if st != decOK {
+		return -1, st
+	}
+	return int(in.len), st
+}
+
+func oracleInst(b []byte, mode uint8) (inst, decodeStatus) {
 	var d decoder
 	d.mode = mode
 	d.feat = ^uint64(0)
 	d.buf = b
 	var in inst
 	st := decode(&d, &in, 0)
-	if st != decOK {
-		return -1, st
+	return in, st
+}
+
+// memOperandMatches compares our decoded memory operand with x86asm's:
+// base, index, scale and displacement (RIP-relative operands excepted: we
+// store them absolute).
+func memOperandMatches(in *inst, ref x86asm.Inst) (string, bool) {
+	if !in.mem() || in.pfx&pfxRipRel != 0 || in.op >= 0xa0 && in.op <= 0xa3 {
+		return "", true
 	}
-	return int(in.len), st
+	memCompared++
+	var m *x86asm.Mem
+	for _, a := range ref.Args {
+		if mm, ok := a.(x86asm.Mem); ok {
+			m = &mm
+			break
+		}
+	}
+	if m == nil {
+		return "", true // x86asm shows some memory forms differently
+	}
+	reg := func(r uint8) x86asm.Reg {
+		if r == zeroReg {
+			return 0
+		}
+		switch in.asize {
+		case 2:
+			return x86asm.AX + x86asm.Reg(r)
+		case 4:
+			return x86asm.EAX + x86asm.Reg(r)
+		}
+		return x86asm.RAX + x86asm.Reg(r)
+	}
+	disp := in.disp & in.amask
+	refDisp := uint64(m.Disp) & in.amask
+	if m.Base == x86asm.RIP || m.Base == x86asm.EIP {
+		return "", true
+	}
+	scale := uint8(1) << in.scale
+	if in.index == zeroReg {
+		scale = 0
+	}
+	refScale := m.Scale
+	if m.Index == 0 {
+		refScale = 0
+	}
+	if reg(in.base) != m.Base || reg(in.index) != m.Index || scale != refScale || disp != refDisp {
+		return fmt.Sprintf("ours base %v index %v scale %d disp %#x; x86asm %v", reg(in.base), reg(in.index), scale, disp, *m), false
+	}
+	return "", true
 }
 
 // randInst builds a plausible instruction: a few prefixes, maybe REX, an
@@ -65,15 +121,22 @@ func TestDecoderLengthsAgainstX86asm(t *testing.T) {
 		compared, mismatches := 0, 0
 		for i := 0; i < n; i++ {
 			b := randInst(r, mode)
-			ours, _ := oracleLen(b, mode)
-			if ours < 0 {
+			in, st := oracleInst(b, mode)
+			if st != decOK {
 				continue
 			}
+			ours := int(in.len)
 			ref, err := x86asm.Decode(b, asmMode)
 			if err != nil {
 				continue
 			}
 			compared++
+			if msg, ok := memOperandMatches(&in, ref); !ok && ref.Len == ours {
+				mismatches++
+				if mismatches <= 20 {
+					t.Errorf("mode %d: % x (%v): memory operand %s", asmMode, b[:ours], ref, msg)
+				}
+			}
 			if ref.Len != ours && !oracleKnownDifference(b, mode, ref) {
 				mismatches++
 				if mismatches <= 20 {
@@ -81,7 +144,8 @@ func TestDecoderLengthsAgainstX86asm(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("mode %d: %d instructions compared, %d mismatches", asmMode, compared, mismatches)
+		t.Logf("mode %d: %d instructions compared (%d memory operands), %d mismatches", asmMode, compared, memCompared, mismatches)
+		memCompared = 0
 		if compared < n/10 {
 			t.Errorf("mode %d: only %d of %d random instructions were comparable", asmMode, compared, n)
 		}

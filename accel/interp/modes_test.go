@@ -122,3 +122,26 @@ func TestProtectedModeROM(t *testing.T) {
 		t.Errorf("TR %#x after the task switch, want 0x28", st.TR.Selector)
 	}
 }
+
+// TestStateRoundTrip: State and SetState are inverse on the interpreter,
+// for a long-mode state reached by running the mode ROM.
+func TestStateRoundTrip(t *testing.T) {
+	m := romMachine(t, "testdata/modes.bin", "max")
+	st := m.runToHalt()
+	m2 := romMachine(t, "testdata/modes.bin", "max")
+	if err := m2.cpu.SetState(st); err != nil {
+		t.Fatal(err)
+	}
+	st2, _ := m2.cpu.State()
+	// The TSC keeps running between the two reads.
+	for _, s := range []*accel.CPUState{&st, &st2} {
+		for i := range s.MSRs {
+			if s.MSRs[i].Index == msrTSC {
+				s.MSRs[i].Value = 0
+			}
+		}
+	}
+	if diff := cmp.Diff(st, st2); diff != "" {
+		t.Errorf("state changed by SetState/State (-before +after):\n%s", diff)
+	}
+}

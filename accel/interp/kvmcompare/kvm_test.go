@@ -1,17 +1,52 @@
-package interp
+package kvmcompare
 
 import (
 	"os"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"gemu/accel"
+	"gemu/accel/interp"
 	"gemu/accel/kvm"
 	"gemu/accel/kvm/kvmtest"
 	"gemu/hw/mem"
 )
+
+// testIO records port writes and answers port reads from a table.
+type testIO struct {
+	onWrite func(port uint16)
+	mu      sync.Mutex
+	out     []portWrite
+	in      map[uint16]uint32
+}
+
+type portWrite struct {
+	port uint64
+	size int
+	val  uint64
+}
+
+func (t *testIO) PortRead(port uint16, size int) uint32 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.in[port]
+}
+
+func (t *testIO) PortWrite(port uint16, size int, val uint32) {
+	t.mu.Lock()
+	t.out = append(t.out, portWrite{uint64(port), size, uint64(val)})
+	t.mu.Unlock()
+	if t.onWrite != nil {
+		t.onWrite(port)
+	}
+}
+
+func (t *testIO) MMIORead(addr uint64, size int) uint64 { return ^uint64(0) >> (64 - 8*size) }
+
+func (t *testIO) MMIOWrite(addr uint64, size int, val uint64) {}
 
 // runROMOn boots a 64 KiB ROM image at 0xffff0000 over 1 MiB of RAM on an
 // accelerator and returns the port 0xe9 checkpoints and the final state.
@@ -27,7 +62,7 @@ func runROMOn(t *testing.T, a accel.Accelerator, rom []byte, skipInt3 bool) ([]u
 		t.Fatal(err)
 	}
 	copy(host, rom)
-	io := &testIO{in: map[uint16]uint32{}, mmio: map[uint64]uint64{}}
+	io := &testIO{in: map[uint16]uint32{}}
 	if skipInt3 {
 		io.in[0xe8] = 7 // no INT3, no ring-3 part
 	}
@@ -88,7 +123,7 @@ func runROMOn(t *testing.T, a accel.Accelerator, rom []byte, skipInt3 bool) ([]u
 // fault through the IDT and LTR are compared.
 func TestModesAgainstKVM(t *testing.T) {
 	kvmtest.Require(t)
-	rom, err := os.ReadFile("testdata/modes.bin")
+	rom, err := os.ReadFile("../testdata/modes.bin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +132,7 @@ func TestModesAgainstKVM(t *testing.T) {
 		t.Skipf("KVM unavailable: %v", err)
 	}
 	kout, kst := runROMOn(t, k, rom, true)
-	iout, ist := runROMOn(t, Accelerator{}, rom, true)
+	iout, ist := runROMOn(t, interp.Accelerator{}, rom, true)
 	if diff := cmp.Diff(kout, iout); diff != "" {
 		t.Errorf("checkpoints differ (-kvm +interp):\n%s", diff)
 	}
@@ -123,29 +158,6 @@ func TestModesAgainstKVM(t *testing.T) {
 	}
 }
 
-// TestStateRoundTrip: State and SetState are inverse on the interpreter,
-// for a long-mode state reached by running the mode ROM.
-func TestStateRoundTrip(t *testing.T) {
-	m := romMachine(t, "testdata/modes.bin", "max")
-	st := m.runToHalt()
-	m2 := romMachine(t, "testdata/modes.bin", "max")
-	if err := m2.cpu.SetState(st); err != nil {
-		t.Fatal(err)
-	}
-	st2, _ := m2.cpu.State()
-	// The TSC keeps running between the two reads.
-	for _, s := range []*accel.CPUState{&st, &st2} {
-		for i := range s.MSRs {
-			if s.MSRs[i].Index == msrTSC {
-				s.MSRs[i].Value = 0
-			}
-		}
-	}
-	if diff := cmp.Diff(st, st2); diff != "" {
-		t.Errorf("state changed by SetState/State (-before +after):\n%s", diff)
-	}
-}
-
 // TestSnapshotToKVM moves a long-mode state from the interpreter to KVM:
 // the interpreter boots the mode ROM to ring 0 in 64-bit mode, the RAM and
 // the CPUState go to a KVM VM, and KVM continues at a snippet that reports
@@ -156,7 +168,7 @@ func TestSnapshotToKVM(t *testing.T) {
 	if err := k.Available(); err != nil {
 		t.Skipf("KVM unavailable: %v", err)
 	}
-	rom, err := os.ReadFile("testdata/modes.bin")
+	rom, err := os.ReadFile("../testdata/modes.bin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,8 +176,8 @@ func TestSnapshotToKVM(t *testing.T) {
 	ram := mem.NewForTest(1 << 20)
 	host, _ := ram.AddROM("bios", 0xffff0000, 0x10000)
 	copy(host, rom)
-	io := &testIO{in: map[uint16]uint32{0xe8: 7}, mmio: map[uint64]uint64{}}
-	vm, err := NewVM(ram, io, accel.VMOptions{VCPUs: 1, CPU: accel.CPUModel{Name: "qemu64"}, IRQChip: accel.IRQChipUser})
+	io := &testIO{in: map[uint16]uint32{0xe8: 7}}
+	vm, err := interp.NewVM(ram, io, accel.VMOptions{VCPUs: 1, CPU: accel.CPUModel{Name: "qemu64"}, IRQChip: accel.IRQChipUser})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +211,7 @@ func TestSnapshotToKVM(t *testing.T) {
 	kram.WriteAt(buf, 0)
 	khost, _ := kram.AddROM("bios", 0xffff0000, 0x10000)
 	copy(khost, rom)
-	kio := &testIO{in: map[uint16]uint32{}, mmio: map[uint64]uint64{}}
+	kio := &testIO{in: map[uint16]uint32{}}
 	kvm, err := k.NewVM(kram, kio, accel.VMOptions{VCPUs: 1, CPU: accel.CPUModel{Name: "qemu64"}, IRQChip: accel.IRQChipKernel})
 	if err != nil {
 		t.Fatal(err)
