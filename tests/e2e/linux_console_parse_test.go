@@ -212,3 +212,18 @@ func FuzzConsole(f *testing.F) {
 		}
 	})
 }
+
+func TestWithContext(t *testing.T) {
+	dmesg := []string{
+		"[    0.001] unchecked MSR access error: RDMSR from 0xc0010010",
+		"[    0.002] Call Trace:",
+		"[    0.002]  <TASK>",
+		"[    0.002]  native_read_msr+0x3/0x30",
+		"[    0.003] next message",
+	}
+	got := withContext(dmesg, []string{dmesg[0], dmesg[1], "not in the dmesg"})
+	want := []string{dmesg[0], dmesg[1], "  [    0.002]  <TASK>", "  [    0.002]  native_read_msr+0x3/0x30", "not in the dmesg"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("withContext (-want +got):\n%s", d)
+	}
+}

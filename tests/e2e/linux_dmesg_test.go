@@ -3,7 +3,10 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -24,8 +27,9 @@ func dmesgOf(t *testing.T, r *bootRun, role string) []string {
 	return out
 }
 
-// reportDmesg fails the test for every flagged line and logs the rest.
-func reportDmesg(t *testing.T, name string, d dmesgDiff) {
+// reportDmesg fails the test for every flagged line and logs the rest;
+// both dmesgs go to the test's artifact directory (kept with -artifacts).
+func reportDmesg(t *testing.T, name string, got, want []string, d dmesgDiff) {
 	t.Helper()
 	for _, l := range d.allowed {
 		t.Logf("allowed difference: %s", l)
@@ -34,9 +38,30 @@ func reportDmesg(t *testing.T, name string, d dmesgDiff) {
 		t.Logf("warning lines only QEMU printed:\n%s", indent(d.missing))
 	}
 	if len(d.flagged) > 0 {
-		t.Errorf("%d warning line(s) in %s's dmesg that QEMU's lacks (fix the cause, or add a reviewed entry to testdata/dmesg-allow.txt):\n%s",
-			len(d.flagged), name, indent(d.flagged))
+		dir := t.ArtifactDir()
+		os.WriteFile(filepath.Join(dir, "dmesg-"+name+".txt"), []byte(strings.Join(got, "\n")+"\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "dmesg-QEMU.txt"), []byte(strings.Join(want, "\n")+"\n"), 0o644)
+		t.Errorf("%d warning line(s) in %s's dmesg that QEMU's lacks (fix the cause, or add a reviewed entry to testdata/dmesg-allow.txt); both dmesgs are in %s:\n%s",
+			len(d.flagged), name, dir, indent(withContext(got, d.flagged)))
 	}
+}
+
+// withContext returns the flagged lines, each followed by the indented
+// lines after it in the dmesg (a call trace, register dump), if any.
+func withContext(dmesg, flagged []string) []string {
+	var out []string
+	for _, f := range flagged {
+		out = append(out, f)
+		i := slices.IndexFunc(dmesg, func(l string) bool { return strings.TrimSpace(l) == f })
+		for j := i + 1; i >= 0 && j < len(dmesg) && j <= i+12; j++ {
+			msg := timestampRE.ReplaceAllString(dmesg[j], "")
+			if !strings.HasPrefix(msg, " ") && !strings.HasPrefix(msg, "\t") {
+				break
+			}
+			out = append(out, "  "+strings.TrimSpace(dmesg[j]))
+		}
+	}
+	return out
 }
 
 func TestLinuxDmesgNoWorseThanQEMU(t *testing.T) {
@@ -52,7 +77,7 @@ func TestLinuxDmesgNoWorseThanQEMU(t *testing.T) {
 			spec := c.spec("pc")
 			got := dmesgOf(t, sharedLinuxBoot(t, e, spec, ""), e.name)
 			want := dmesgOf(t, sharedLinuxBoot(t, ref, spec, "reference"), "reference QEMU")
-			reportDmesg(t, e.name, compareDmesg(got, want, allow))
+			reportDmesg(t, e.name, got, want, compareDmesg(got, want, allow))
 		})
 	}
 }
