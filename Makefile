@@ -50,8 +50,10 @@ unit:
 run: build assets
 	$(GO) run ./tests/assets -dir $(ASSETS) -run
 
+# bench runs every side-by-side benchmark against QEMU and qemu-img.
 bench: deps build assets
 	$(GO) run ./tests/bench
+	$(GO) run ./tests/bench/img
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
