@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime"
 	"strings"
+	"sync"
 
 	"gemu/block"
 )
@@ -101,7 +102,7 @@ func cmdConvert(e *env, args []string) error {
 	fs.StringP("source-cache", "T", "", "")
 	fs.BoolP("force-share", "U", false, "")
 	fs.BoolP("copy-range", "C", false, "")
-	fs.BoolP("out-of-order", "W", false, "")
+	outOfOrder := fs.BoolP("out-of-order", "W", false, "")
 	fs.StringP("rate-limit", "r", "", "")
 	fs.String("object", "", "")
 	fs.Bool("target-is-zero", false, "")
@@ -159,7 +160,7 @@ func cmdConvert(e *env, args []string) error {
 	}
 	pr := &progress{w: e.stdout, on: *prog && !*quiet, total: src.size}
 	pr.update(0)
-	if err := convertData(src, dst, *compress, sparseSize, *noCreate, *backing != "", pr); err != nil {
+	if err := convertData(src, dst, *compress, sparseSize, *noCreate, *backing != "", *outOfOrder, pr); err != nil {
 		dst.Close()
 		return err
 	}
@@ -183,7 +184,7 @@ type chunk struct {
 // skipped on a fresh target (written as zeroes with -n), data is written in
 // large runs, and all-zero blocks of sparseSize bytes are left sparse. A
 // reader goroutine runs ahead of the writer so reads and writes overlap.
-func convertData(src *source, dst *block.Node, compress bool, sparseSize int64, existing, hasBacking bool, pr *progress) error {
+func convertData(src *source, dst *block.Node, compress bool, sparseSize int64, existing, hasBacking, outOfOrder bool, pr *progress) error {
 	img := unwrapImage(dst.Image)
 	if rc, ok := img.(interface{ RequiresCompression() bool }); compress || ok && rc.RequiresCompression() {
 		return convertCompressed(src, img, pr)
@@ -196,7 +197,6 @@ func convertData(src *source, dst *block.Node, compress bool, sparseSize int64, 
 	}
 	chunks := make(chan chunk, depth)
 	stop := make(chan struct{})
-	defer close(stop)
 	go func() {
 		defer close(chunks)
 		send := func(c chunk) bool {
@@ -250,32 +250,63 @@ func convertData(src *source, dst *block.Node, compress bool, sparseSize int64, 
 			}
 		}
 	}()
-	var done int64
-	for c := range chunks {
-		if c.err != nil {
-			return c.err
-		}
-		if c.skip {
-		} else if c.zero {
-			if existing || hasBacking {
-				if zeroer != nil {
-					if err := zeroer.WriteZeroes(c.off, c.n, true); err != nil {
-						return err
-					}
-				} else if err := block.WriteZeroes(img, c.off, c.n); err != nil {
-					return err
+	// Chunks are independent. Like qemu-img without -W, formats that
+	// allocate write in order (no fragmentation); a raw target takes two
+	// concurrent writers.
+	var (
+		mu       sync.Mutex
+		done     int64
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	writer := func() {
+		defer wg.Done()
+		for c := range chunks {
+			mu.Lock()
+			failed := firstErr != nil
+			mu.Unlock()
+			if failed {
+				if !c.zero && !c.skip && c.buf != nil {
+					free <- c.buf[:cap(c.buf)]
 				}
+				continue
 			}
-		} else {
-			if err := writeSparse(img, zeroer, c.buf, c.off, sparseSize, existing || hasBacking); err != nil {
-				return err
+			err := c.err
+			switch {
+			case err != nil:
+			case c.skip:
+			case c.zero:
+				if existing || hasBacking {
+					if zeroer != nil {
+						err = zeroer.WriteZeroes(c.off, c.n, true)
+					} else {
+						err = block.WriteZeroes(img, c.off, c.n)
+					}
+				}
+			default:
+				err = writeSparse(img, zeroer, c.buf, c.off, sparseSize, existing || hasBacking)
+				free <- c.buf[:cap(c.buf)]
 			}
-			free <- c.buf[:cap(c.buf)]
+			mu.Lock()
+			if err != nil && firstErr == nil {
+				firstErr = err
+				close(stop)
+			}
+			done += c.n
+			pr.update(done)
+			mu.Unlock()
 		}
-		done += c.n
-		pr.update(done)
 	}
-	return nil
+	writers := 1
+	if dst.Format.Name() == "raw" || outOfOrder {
+		writers = 2
+	}
+	wg.Add(writers)
+	for i := 0; i < writers; i++ {
+		go writer()
+	}
+	wg.Wait()
+	return firstErr
 }
 
 // writeSparse writes p at off, skipping all-zero blocks of sparseSize
