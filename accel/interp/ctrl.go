@@ -89,7 +89,7 @@ func hLoop(c *CPU, in *inst) bool {
 		take = cx == 0
 	default:
 		cx = (cx - 1) & am
-		c.R[1] = c.R[1]&^am | cx
+		c.setAddrReg(1, cx, am)
 		take = cx != 0
 		if in.sub == 0 {
 			take = take && !c.zf()

@@ -8,6 +8,19 @@ package interp
 
 const repChunk = 1 << 16 // iterations per execution of a REP instruction
 
+// setAddrReg writes v to address register r (rSI, rDI, rCX) with the
+// instruction's address size am: a 16-bit register merges into the old
+// value, a 32-bit one is written like any 32-bit register (zero-extended to
+// 64 bits; a 64-bit mode string instruction with an address-size prefix
+// clears the upper half of RSI, RDI and RCX).
+func (c *CPU) setAddrReg(r int, v, am uint64) {
+	if am == 0xffff {
+		c.R[r] = c.R[r]&^0xffff | v&0xffff
+		return
+	}
+	c.R[r] = v & am
+}
+
 func (c *CPU) strStep(in *inst) uint64 {
 	if c.flags&flagDF != 0 {
 		return -uint64(in.size)
@@ -32,8 +45,8 @@ func hMovs(c *CPU, in *inst) bool {
 	if in.pfx&(pfxRep|pfxRepne) == 0 {
 		v := c.read(in.seg, c.R[6]&am, in.size)
 		c.write(segES, c.R[7]&am, in.size, v)
-		c.R[6] = c.R[6]&^am | (c.R[6]+step)&am
-		c.R[7] = c.R[7]&^am | (c.R[7]+step)&am
+		c.setAddrReg(6, c.R[6]+step, am)
+		c.setAddrReg(7, c.R[7]+step, am)
 		return c.smcEnd(in)
 	}
 	budget := repChunk
@@ -44,9 +57,9 @@ func hMovs(c *CPU, in *inst) bool {
 		}
 		v := c.read(in.seg, c.R[6]&am, in.size)
 		c.write(segES, c.R[7]&am, in.size, v)
-		c.R[6] = c.R[6]&^am | (c.R[6]+step)&am
-		c.R[7] = c.R[7]&^am | (c.R[7]+step)&am
-		c.R[1] = c.R[1]&^am | (c.R[1]-1)&am
+		c.setAddrReg(6, c.R[6]+step, am)
+		c.setAddrReg(7, c.R[7]+step, am)
+		c.setAddrReg(1, c.R[1]-1, am)
 		budget--
 		if c.smcStop {
 			break
@@ -121,9 +134,9 @@ func (c *CPU) movsFast(in *inst, budget int) int {
 	} else {
 		copy(dst, src)
 	}
-	c.R[6] = c.R[6]&^am | (si+bytes)&am
-	c.R[7] = c.R[7]&^am | (di+bytes)&am
-	c.R[1] = c.R[1]&^am | (cnt-n)&am
+	c.setAddrReg(6, si+bytes, am)
+	c.setAddrReg(7, di+bytes, am)
+	c.setAddrReg(1, cnt-n, am)
 	return int(n)
 }
 
@@ -156,7 +169,7 @@ func hStos(c *CPU, in *inst) bool {
 	v := c.R[0]
 	if in.pfx&(pfxRep|pfxRepne) == 0 {
 		c.write(segES, c.R[7]&am, in.size, v)
-		c.R[7] = c.R[7]&^am | (c.R[7]+step)&am
+		c.setAddrReg(7, c.R[7]+step, am)
 		return c.smcEnd(in)
 	}
 	budget := repChunk
@@ -166,8 +179,8 @@ func hStos(c *CPU, in *inst) bool {
 			continue
 		}
 		c.write(segES, c.R[7]&am, in.size, v)
-		c.R[7] = c.R[7]&^am | (c.R[7]+step)&am
-		c.R[1] = c.R[1]&^am | (c.R[1]-1)&am
+		c.setAddrReg(7, c.R[7]+step, am)
+		c.setAddrReg(1, c.R[1]-1, am)
 		budget--
 		if c.smcStop {
 			break
@@ -223,8 +236,8 @@ func (c *CPU) stosFast(in *inst, budget int) int {
 			store(de.page, o+i*size, uint8(size), v)
 		}
 	}
-	c.R[7] = c.R[7]&^am | (di+n*size)&am
-	c.R[1] = c.R[1]&^am | (cnt-n)&am
+	c.setAddrReg(7, di+n*size, am)
+	c.setAddrReg(1, cnt-n, am)
 	return int(n)
 }
 
@@ -244,11 +257,11 @@ func hLods(c *CPU, in *inst) bool {
 		} else {
 			c.setRegN(0, in.size, v)
 		}
-		c.R[6] = c.R[6]&^am | (c.R[6]+step)&am
+		c.setAddrReg(6, c.R[6]+step, am)
 		if !rep {
 			return false
 		}
-		c.R[1] = c.R[1]&^am | (c.R[1]-1)&am
+		c.setAddrReg(1, c.R[1]-1, am)
 		budget--
 		if c.R[1]&am == 0 || budget == 0 {
 			break
@@ -270,12 +283,12 @@ func hCmps(c *CPU, in *inst) bool {
 		a := c.read(in.seg, c.R[6]&am, in.size)
 		b := c.read(segES, c.R[7]&am, in.size)
 		c.setFlags(fopSub, in.size, a, b, a-b)
-		c.R[6] = c.R[6]&^am | (c.R[6]+step)&am
-		c.R[7] = c.R[7]&^am | (c.R[7]+step)&am
+		c.setAddrReg(6, c.R[6]+step, am)
+		c.setAddrReg(7, c.R[7]+step, am)
 		if !rep {
 			return false
 		}
-		c.R[1] = c.R[1]&^am | (c.R[1]-1)&am
+		c.setAddrReg(1, c.R[1]-1, am)
 		budget--
 		eq := (a-b)&in.mask == 0
 		if c.R[1]&am == 0 || (in.pfx&pfxRep != 0) != eq {
@@ -300,11 +313,11 @@ func hScas(c *CPU, in *inst) bool {
 	for {
 		b := c.read(segES, c.R[7]&am, in.size)
 		c.setFlags(fopSub, in.size, a, b, a-b)
-		c.R[7] = c.R[7]&^am | (c.R[7]+step)&am
+		c.setAddrReg(7, c.R[7]+step, am)
 		if !rep {
 			return false
 		}
-		c.R[1] = c.R[1]&^am | (c.R[1]-1)&am
+		c.setAddrReg(1, c.R[1]-1, am)
 		budget--
 		eq := (a-b)&in.mask == 0
 		if c.R[1]&am == 0 || (in.pfx&pfxRep != 0) != eq {
@@ -335,11 +348,11 @@ func hIns(c *CPU, in *inst) bool {
 		c.probeWrite(segES, la, in.size)
 		v := c.portIn(port, in.size)
 		c.write(segES, c.R[7]&am, in.size, v)
-		c.R[7] = c.R[7]&^am | (c.R[7]+step)&am
+		c.setAddrReg(7, c.R[7]+step, am)
 		if !rep {
 			return c.smcEnd(in)
 		}
-		c.R[1] = c.R[1]&^am | (c.R[1]-1)&am
+		c.setAddrReg(1, c.R[1]-1, am)
 		budget--
 		if c.R[1]&am == 0 || budget == 0 || c.smcStop {
 			break
@@ -363,11 +376,11 @@ func hOuts(c *CPU, in *inst) bool {
 	for {
 		v := c.read(in.seg, c.R[6]&am, in.size)
 		c.portOut(port, in.size, v)
-		c.R[6] = c.R[6]&^am | (c.R[6]+step)&am
+		c.setAddrReg(6, c.R[6]+step, am)
 		if !rep {
 			return false
 		}
-		c.R[1] = c.R[1]&^am | (c.R[1]-1)&am
+		c.setAddrReg(1, c.R[1]-1, am)
 		budget--
 		if c.R[1]&am == 0 || budget == 0 {
 			break
