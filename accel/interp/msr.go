@@ -38,6 +38,11 @@ const (
 	msrGSBase        = 0xc0000101
 	msrKernelGSBase  = 0xc0000102
 	msrTSCAux        = 0xc0000103
+	// msrSysCfg is AMD's SYSCFG (AMD APM vol. 2, 7.9.1), which Linux's
+	// MTRR code reads on AMD models such as qemu64 without a fault
+	// handler. QEMU's TCG answers 0 and discards writes (measured on QEMU
+	// 7.2); so does this interpreter, for every model.
+	msrSysCfg = 0xc0010010
 
 	mcBanks      = 10
 	mtrrVarCount = 8
@@ -158,6 +163,8 @@ func (c *CPU) readMSR(idx uint32) (uint64, bool) {
 		return m.kernelGSBase, true
 	case msrTSCAux:
 		return m.tscAux, c.feat&(featRDTSCP|featRDPID) != 0
+	case msrSysCfg:
+		return 0, true
 	}
 	switch {
 	case idx >= msrMTRRPhysBase0 && idx < msrMTRRPhysBase0+2*mtrrVarCount:
@@ -281,6 +288,8 @@ func (c *CPU) writeMSR(idx uint32, v uint64) bool {
 			return false
 		}
 		m.tscAux = v
+		return true
+	case msrSysCfg:
 		return true
 	}
 	switch {
