@@ -50,6 +50,7 @@ const (
 	featFXSR
 	featPCLMUL
 	featAES
+	featSSE4A
 )
 
 // implemented maps every CPUID feature the interpreter offers to its
@@ -67,7 +68,7 @@ var implemented = map[string]uint64{
 	"fsrm": 0, "tsc-adjust": featTSCAdjust,
 	"xsaveopt": featXSAVEOPT,
 	"syscall":  featSYSCALL, "nx": featNX, "pdpe1gb": featPDPE1GB, "rdtscp": featRDTSCP, "lm": featLM,
-	"lahf-lm": 0, "abm": featLZCNT, "3dnowprefetch": 0, "invtsc": 0, "cmp-legacy": 0,
+	"lahf-lm": 0, "abm": featLZCNT, "sse4a": featSSE4A, "3dnowprefetch": 0, "invtsc": 0, "cmp-legacy": 0,
 }
 
 // needsFPU lists features whose instructions need the x87 arithmetic

@@ -298,6 +298,8 @@ func decode0F(d *decoder, b uint8) {
 	case 0xc7: // group 9
 		d.modRM()
 		decodeGroup9(d)
+	case 0x78, 0x79: // SSE4A EXTRQ, INSERTQ
+		decodeSSE4A(d, b)
 	default:
 		decodeSSE(d, b)
 	}

@@ -72,6 +72,9 @@ func decodeSSEMap(d *decoder, m int, b uint8) {
 		in.imm = uint64(d.u8())
 	}
 	in.fn = e.fn[in.sse]
+	if m == 1 && b == 0x2b && in.sse >= 2 && d.feat&featSSE4A == 0 {
+		in.fn = nil // MOVNTSS, MOVNTSD
+	}
 	// Operand size for forms with general registers (MOVD/MOVQ, CVTSI2SS,
 	// PEXTR/PINSR...): REX.W selects 64 bits, otherwise 32.
 	if d.rex&8 != 0 {
