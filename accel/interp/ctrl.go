@@ -159,27 +159,27 @@ func hLoadFarPtr(c *CPU, in *inst) bool {
 
 func hIntN(c *CPU, in *inst) bool {
 	c.rip = in.next
-	c.raiseTrap(uint8(in.imm), evSoftInt)
+	c.raiseTrap(uint8(in.imm), evSoftInt, in.ip)
 	return true
 }
 
 func hInt3(c *CPU, in *inst) bool {
 	c.rip = in.next
-	c.raiseTrap(excBP, evSoftExc)
+	c.raiseTrap(excBP, evSoftExc, in.ip)
 	return true
 }
 
 func hInto(c *CPU, in *inst) bool {
 	c.rip = in.next
 	if c.of() {
-		c.raiseTrap(excOF, evSoftExc)
+		c.raiseTrap(excOF, evSoftExc, in.ip)
 	}
 	return true
 }
 
 func hInt1(c *CPU, in *inst) bool {
 	c.rip = in.next
-	c.raiseTrap(excDB, evICEBP)
+	c.raiseTrap(excDB, evICEBP, in.ip)
 	return true
 }
 

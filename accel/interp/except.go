@@ -30,8 +30,9 @@ type fault struct {
 	vector  uint8
 	hasCode bool
 	code    uint32
-	trap    bool // a trap: RIP already points after the instruction
-	kind    int  // delivery kind (evException, evSoftInt, ...)
+	trap    bool   // a trap: RIP already points after the instruction
+	kind    int    // delivery kind (evException, evSoftInt, ...)
+	ip      uint64 // INT n, INT3, INTO: the instruction's own address
 }
 
 func (f *fault) String() string {
@@ -47,10 +48,10 @@ type shutdownReq struct{}
 
 var errShutdown = &shutdownReq{}
 
-// raiseTrap raises an event after the instruction completed: c.rip already
-// holds the address of the next instruction.
-func (c *CPU) raiseTrap(vec uint8, kind int) {
-	c.flt = fault{vector: vec, trap: true, kind: kind}
+// raiseTrap raises an event after the instruction at ip completed: c.rip
+// already holds the address of the next instruction.
+func (c *CPU) raiseTrap(vec uint8, kind int, ip uint64) {
+	c.flt = fault{vector: vec, trap: true, kind: kind, ip: ip}
 	panic(&c.flt)
 }
 
@@ -101,9 +102,10 @@ func hasErrorCode(vec uint8) bool {
 
 // deliverEvent delivers an event, applying the double- and triple-fault
 // rules to faults raised while delivering. c.rip must already hold the
-// return address the handler should see. It returns false if the CPU shut
-// down (triple fault).
-func (c *CPU) deliverEvent(vec uint8, kind int, hasCode bool, code uint32) bool {
+// return address the handler should see; ip is the address of the INT n,
+// INT3 or INTO instruction that raised a software event. It returns false
+// if the CPU shut down (triple fault).
+func (c *CPU) deliverEvent(vec uint8, kind int, hasCode bool, code uint32, ip uint64) bool {
 	prev := -1
 	for {
 		f := c.tryDeliver(vec, kind, hasCode, code)
@@ -112,6 +114,12 @@ func (c *CPU) deliverEvent(vec uint8, kind int, hasCode bool, code uint32) bool 
 		}
 		if f == shutdownFault {
 			return false
+		}
+		if kind == evSoftInt || kind == evSoftExc {
+			// The instruction itself faults (a gate of lower DPL, not
+			// present, ...): the handler sees its address (SDM vol. 3A,
+			// 6.12.1.1), not the next instruction's.
+			c.rip = ip
 		}
 		// A fault during delivery.
 		first := excClass(vec)

@@ -145,21 +145,21 @@ func (v *VCPU) Run() (exit accel.Exit, err error) {
 			if kind == evException && f.trap {
 				kind = evTrap
 			}
-			if !c.deliverEvent(f.vector, kind, f.hasCode, f.code) {
+			if !c.deliverEvent(f.vector, kind, f.hasCode, f.code, f.ip) {
 				return v.shutdown()
 			}
 		}
 		if c.nmiPending && !c.nmiBlocked && !c.shadow {
 			c.nmiPending = false
 			c.halted = false
-			if !c.deliverEvent(excNMI, evNMI, false, 0) {
+			if !c.deliverEvent(excNMI, evNMI, false, 0, 0) {
 				return v.shutdown()
 			}
 		}
 		if c.irqPending && c.flags&flagIF != 0 && !c.shadow && c.apic != nil {
 			if vec, ok := c.apic.Ack(); ok {
 				c.halted = false
-				if !c.deliverEvent(vec, evExtInt, false, 0) {
+				if !c.deliverEvent(vec, evExtInt, false, 0, 0) {
 					return v.shutdown()
 				}
 			} else {
