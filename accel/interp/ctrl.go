@@ -8,13 +8,7 @@ package interp
 // instruction itself makes (#GP(0) for a non-canonical target or one
 // outside CS).
 func (c *CPU) jump(target uint64) {
-	if c.mode == mode64 {
-		if !canonical(target) {
-			c.raiseCode(excGP, 0)
-		}
-	} else if target > uint64(c.seg[segCS].Limit) {
-		c.raiseCode(excGP, 0)
-	}
+	c.checkTarget(target)
 	c.rip = target
 }
 
@@ -32,12 +26,23 @@ func hJmpRel(c *CPU, in *inst) bool {
 	return true
 }
 
-func hCallRel(c *CPU, in *inst) bool {
-	if c.mode != mode64 && in.imm > uint64(c.seg[segCS].Limit) {
+// checkTarget makes the checks of a near branch to target (#GP(0) for a
+// non-canonical target or one outside CS) without branching, so that a
+// CALL can fault before it pushes anything.
+func (c *CPU) checkTarget(target uint64) {
+	if c.mode == mode64 {
+		if !canonical(target) {
+			c.raiseCode(excGP, 0)
+		}
+	} else if target > uint64(c.seg[segCS].Limit) {
 		c.raiseCode(excGP, 0)
 	}
+}
+
+func hCallRel(c *CPU, in *inst) bool {
+	c.checkTarget(in.imm)
 	c.pushN(in.next, in.size)
-	c.jump(in.imm)
+	c.rip = in.imm
 	return true
 }
 
@@ -48,13 +53,7 @@ func hJmpInd(c *CPU, in *inst) bool {
 
 func hCallInd(c *CPU, in *inst) bool {
 	t := c.dstE(in)
-	if c.mode == mode64 {
-		if !canonical(t) {
-			c.raiseCode(excGP, 0)
-		}
-	} else if t > uint64(c.seg[segCS].Limit) {
-		c.raiseCode(excGP, 0)
-	}
+	c.checkTarget(t)
 	c.pushN(in.next, in.size)
 	c.rip = t
 	return true

@@ -295,12 +295,13 @@ func (c *CPU) codeSegFor(sel uint16, s segCache) {
 // instruction's operand size, next the return address.
 func (c *CPU) farTransfer(kind int, sel uint16, off uint64, opsize uint8, next uint64) {
 	if !c.protected() || c.v86() {
-		if kind == farCall {
-			c.pushN(uint64(c.seg[segCS].Selector), opsize)
-			c.pushN(next, opsize)
-		}
+		// Every check comes before the pushes, so that a fault leaves
+		// the stack pointer unchanged and the instruction restartable.
 		if off > uint64(c.seg[segCS].Limit) {
 			c.raiseCode(excGP, 0)
+		}
+		if kind == farCall {
+			c.pushFar(uint64(c.seg[segCS].Selector), next, opsize)
 		}
 		c.loadSegReal(segCS, sel)
 		c.rip = off & sizeMask(opsize)
@@ -324,11 +325,12 @@ func (c *CPU) farTransfer(kind int, sel uint16, off uint64, opsize uint8, next u
 		if c.longMode() && s.L && s.DB {
 			c.raiseCode(excGP, errc)
 		}
+		target := c.codeTarget(s, off, opsize)
 		if kind == farCall {
 			// Push with the current stack attributes before switching.
 			c.pushFar(uint64(c.seg[segCS].Selector), next, opsize)
 		}
-		c.enterCode(sel, d, s, off, opsize)
+		c.commitCS(sel, d, s, target)
 		return
 	}
 	// System descriptor: call gate, task gate or TSS.
@@ -461,10 +463,11 @@ func (c *CPU) callGate(kind int, sel uint16, d uint64, opsize uint8, next uint64
 		wsize = 8
 	}
 	if kind == farJmp || t.Type&4 != 0 || t.DPL == c.cpl {
+		target := c.codeTarget(t, toff, wsize)
 		if kind == farCall {
 			c.pushFar(uint64(c.seg[segCS].Selector), next, wsize)
 		}
-		c.enterCode(tsel, td, t, toff, wsize)
+		c.commitCS(tsel, td, t, target)
 		return
 	}
 	// CALL to a more privileged level: switch stacks.
@@ -472,8 +475,9 @@ func (c *CPU) callGate(kind int, sel uint16, d uint64, opsize uint8, next uint64
 	oldSS, oldSP := c.seg[segSS], c.R[4]
 	oldCS := c.seg[segCS].Selector
 	if c.longMode() {
-		rsp := c.tssRSP(newCPL) &^ 0
-		frame := []uint64{uint64(oldSS.Selector), oldSP, uint64(oldCS), next}
+		target := c.codeTarget(t, toff, 8)
+		rsp := c.tssRSP(newCPL)
+		frame := [4]uint64{uint64(oldSS.Selector), oldSP, uint64(oldCS), next}
 		for _, v := range frame {
 			rsp -= 8
 			c.stackWrite(rsp, 8, v, mmuSupSMAP, true)
@@ -481,7 +485,7 @@ func (c *CPU) callGate(kind int, sel uint16, d uint64, opsize uint8, next uint64
 		c.seg[segSS] = nullSS(newCPL)
 		c.R[4] = rsp
 		c.cpl = newCPL
-		c.enterCode(tsel, td, t, toff, 8)
+		c.commitCS(tsel, td, t, target)
 		return
 	}
 	ssSel, esp := c.tssStack32(newCPL, 0)
