@@ -263,6 +263,9 @@ func (u *UART) readRBR() (v uint8, notify bool) {
 		u.lastRx = u.clock.Now() // the timeout restarts from a CPU read (§8.4)
 	}
 	u.ctiPending = false
+	if u.rx.n > 0 && u.fcr&fcrFE != 0 {
+		u.armTimer() // bytes left behind time out again (the last one ran out)
+	}
 	u.updateIRQ()
 	return v, notify
 }

@@ -65,7 +65,10 @@ func (u *UART) VisitState(v *vmstate.Visitor) {
 	u.rx.set(rx)
 	u.tx.reset(capacity)
 	u.tx.set(tx)
-	u.rxBlocked = false
+	// A backend may be waiting for room on this UART (a snapshot loaded
+	// into a running machine); when the FIFO is full, assume it is, so the
+	// next read of RBR wakes it. A spurious wake-up costs nothing.
+	u.rxBlocked = u.rx.full()
 	u.stopTimer()
 	u.lastRx = u.clock.Now() - time.Duration(age)
 	if u.fcr&fcrFE != 0 && u.rx.n > 0 && !u.ctiPending {
