@@ -40,9 +40,16 @@ guests:
 # over the concurrent packages, then end-to-end boots and differential runs
 # (tag e2e; KVM and QEMU tests skip with a reason where unavailable).
 test: deps vet build assets guests
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v /tests/blockinterop)
+	@# the block interoperability matrix and crash test, with their summaries
+	$(GO) test -count=1 -timeout 20m -v ./tests/blockinterop 2>&1 | awk ' \
+		/^--- FAIL|^FAIL|panic:/ { bad = 1 } \
+		bad || /^crash test:|^interop/ || summary { print } \
+		/^interop summary/ { summary = 1 } \
+		/^interop:/ { summary = 0 } \
+		END { exit bad }'
 	$(GO) test -race -count=1 -timeout 20m ./emu/... ./hw/... ./migration/...
-	$(GO) test -count=1 -tags e2e -timeout 30m ./tests/...
+	$(GO) test -count=1 -tags e2e -timeout 30m ./tests/e2e/
 
 unit:
 	$(GO) test ./...

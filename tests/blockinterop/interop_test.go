@@ -98,7 +98,40 @@ func printSummary() {
 			pass++
 		}
 	}
+	// The compact summary: cases per kind of check and per format.
+	fmt.Printf("interop summary (%d cases)\n", len(summary.rows))
+	printCounts("check", summary.rows, func(r row) string { return r.check })
+	printCounts("format", summary.rows, func(r row) string {
+		f, _, _ := strings.Cut(r.matrix, " ")
+		return f
+	})
 	fmt.Printf("interop: %d passed, %d failed\n", pass, len(summary.rows)-pass)
+}
+
+// printCounts prints passed and failed cases grouped by key.
+func printCounts(title string, rows []row, key func(row) string) {
+	type count struct{ ok, failed int }
+	counts := map[string]*count{}
+	var keys []string
+	for _, r := range rows {
+		k := key(r)
+		c := counts[k]
+		if c == nil {
+			c = &count{}
+			counts[k] = c
+			keys = append(keys, k)
+		}
+		if r.result == "ok" {
+			c.ok++
+		} else {
+			c.failed++
+		}
+	}
+	sort.Strings(keys)
+	fmt.Printf("  by %s:\n", title)
+	for _, k := range keys {
+		fmt.Printf("    %-28s %4d passed %3d failed\n", k, counts[k].ok, counts[k].failed)
+	}
 }
 
 func requireQemu(t *testing.T) {
