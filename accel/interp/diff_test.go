@@ -1054,9 +1054,6 @@ func FuzzHostDifferential(f *testing.F) {
 				if o >= 6 && o < 32 || o >= 160 && o < 512 {
 					return 0xff
 				}
-				if o == 2 {
-					return fswDE
-				}
 				return 0
 			})
 		}

@@ -2,7 +2,6 @@ package interp
 
 import (
 	"encoding/binary"
-	"flag"
 	"math/rand/v2"
 	"testing"
 )
@@ -35,8 +34,6 @@ type x87Op struct {
 	cmovOK bool
 }
 
-var x87All = flag.Bool("x87.all", false, "include FPREM, FPREM1 and FBSTP in the x87 differential mix")
-
 func x87Ops() []x87Op {
 	var ops []x87Op
 	add := func(o x87Op) { ops = append(ops, o) }
@@ -54,14 +51,8 @@ func x87Ops() []x87Op {
 			add(x87Op{b: []byte{esc, 0x80 | reg<<3 | 3}, mem: size})
 		}
 	}
-	// FPREM and FPREM1 (D9 F8, F5) and FBSTP are left out of the default
-	// mix: NaN-sign and denormal-flag results of softfloat differ from the
-	// host in about 1 of 2,000 sequences (run with -x87.all to see them).
-	rem := [][]byte{}
-	if *x87All {
-		rem = [][]byte{{0xd9, 0xf5}, {0xd9, 0xf8}}
-	}
-	for _, b := range append(rem, [][]byte{{0xd9, 0xe0}, {0xd9, 0xe1}, {0xd9, 0xe4}, {0xd9, 0xe5}, {0xd9, 0xe8}, {0xd9, 0xe9},
+	// FPREM1 and FPREM (D9 F5, F8), then the other register forms.
+	for _, b := range append([][]byte{{0xd9, 0xf5}, {0xd9, 0xf8}}, [][]byte{{0xd9, 0xe0}, {0xd9, 0xe1}, {0xd9, 0xe4}, {0xd9, 0xe5}, {0xd9, 0xe8}, {0xd9, 0xe9},
 		{0xd9, 0xea}, {0xd9, 0xeb}, {0xd9, 0xec}, {0xd9, 0xed}, {0xd9, 0xee}, {0xd9, 0xfa}, {0xd9, 0xfc}, {0xd9, 0xfd},
 		{0xd9, 0xf4}, {0xd9, 0xf6}, {0xd9, 0xf7}, {0xde, 0xd9}, {0xda, 0xe9}, {0xd9, 0xd0}}...) {
 		add(x87Op{b: b})
@@ -82,16 +73,7 @@ func x87Ops() []x87Op {
 		{0xdb, 2, 4}, {0xdb, 3, 4}, {0xdf, 7, 8}, {0xdf, 1, 2}, {0xdb, 1, 4}, {0xdd, 1, 8}} {
 		add(x87Op{b: []byte{m.esc, 0x80 | m.reg<<3 | 3}, mem: m.size})
 	}
-	if *x87All {
-		m := struct{ esc, reg byte }{0xdf, 6} // FBSTP
-		add(x87Op{b: []byte{m.esc, 0x80 | m.reg<<3 | 3}, mem: 10})
-	}
-	for _, m := range []struct {
-		esc, reg byte
-		size     int
-	}{} {
-		add(x87Op{b: []byte{m.esc, 0x80 | m.reg<<3 | 3}, mem: m.size})
-	}
+	add(x87Op{b: []byte{0xdf, 0x80 | 6<<3 | 3}, mem: 10}) // FBSTP
 	return ops
 }
 
@@ -172,12 +154,6 @@ func runX87Diff(t *testing.T, trans bool, n int) {
 			o := i - x87Save
 			if o >= 6 && o < 32 || o >= 160 && o < 512 {
 				return 0xff
-			}
-			if o == 2 && !*x87All {
-				// FSW.DE: softfloat reports denormal operands in a few
-				// cases where the host does not (about 1 in 4,000
-				// sequences; -x87.all shows them).
-				return fswDE
 			}
 			return 0
 		})

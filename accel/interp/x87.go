@@ -146,13 +146,21 @@ func (x *x87) pop() {
 
 // memory operands
 
-func (x *x87) loadMem(in *inst, kind int) f80 {
+// loadMem reads a memory operand of the given kind; an arithmetic operand
+// (operand true) keeps a signalling NaN signalling for the operation.
+func (x *x87) loadMem(in *inst, kind int, operand bool) f80 {
 	c := x.c
 	ea := c.ea(in)
 	switch kind {
 	case memF32:
+		if operand {
+			return x.ctx.Float32Operand(uint32(c.read(in.seg, ea, 4)))
+		}
 		return x.ctx.FromFloat32(uint32(c.read(in.seg, ea, 4)))
 	case memF64:
+		if operand {
+			return x.ctx.Float64Operand(c.read(in.seg, ea, 8))
+		}
 		return x.ctx.FromFloat64(c.read(in.seg, ea, 8))
 	case memI16:
 		return sf.FromInt64(int64(int16(c.read(in.seg, ea, 2))))
@@ -229,7 +237,7 @@ func hX87ArithMem(c *CPU, in *inst) bool {
 	case 6:
 		kind = memI16
 	}
-	m := x.loadMem(in, kind)
+	m := x.loadMem(in, kind, true)
 	x.note(in)
 	a, ok := x.read(0)
 	if !ok {
@@ -352,8 +360,14 @@ func hX87Load(c *CPU, in *inst) bool {
 	case in.op&7 == 7 && in.sub == 4:
 		kind = memBCD
 	}
-	v := x.loadMem(in, kind)
+	v := x.loadMem(in, kind, false)
 	x.note(in)
+	if f := x.f; f.tag((f.top()-1)&7) != tagEmp {
+		// Stack overflow outranks what the operand would raise (IE for
+		// an SNaN, DE for a denormal): SDM vol. 1, 8.7.
+		x.push(v)
+		return false
+	}
 	if !x.finish() {
 		return false
 	}

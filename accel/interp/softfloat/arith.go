@@ -12,7 +12,7 @@ func (c *Context) operands2(a, b Float80) (ca, cb Class, r Float80, done bool) {
 	if done {
 		return
 	}
-	if isDenormalClass(ca) || isDenormalClass(cb) {
+	if isDenormalClass(ca) || isDenormalClass(cb) || c.opDenormal {
 		c.Status |= Denormal
 		if !c.masked(Denormal) {
 			return ca, cb, a, true
@@ -155,7 +155,7 @@ func (c *Context) Div(a, b Float80) Float80 {
 		c.Status |= ZeroDivide
 		return infinity(s)
 	}
-	if (isDenormalClass(ca) || isDenormalClass(cb)) && c.denormal() {
+	if (isDenormalClass(ca) || isDenormalClass(cb) || c.opDenormal) && c.denormal() {
 		return a
 	}
 	switch {

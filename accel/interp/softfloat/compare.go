@@ -56,7 +56,7 @@ func (c *Context) Compare(a, b Float80, ordered bool) Order {
 		}
 		return Unordered
 	}
-	if isDenormalClass(ca) || isDenormalClass(cb) {
+	if isDenormalClass(ca) || isDenormalClass(cb) || c.opDenormal {
 		c.Status |= Denormal
 	}
 	if ca == ClassZero && cb == ClassZero {

@@ -134,12 +134,24 @@ var (
 
 // FromFloat32 converts the bits of a float32 exactly (FLD m32): SNaN raises
 // IE and is quieted, a denormal raises DE.
-func (c *Context) FromFloat32(v uint32) Float80 { return c.fromIEEE(uint64(v), binary32) }
+func (c *Context) FromFloat32(v uint32) Float80 { return c.fromIEEE(uint64(v), binary32, true) }
 
 // FromFloat64 converts the bits of a float64 exactly (FLD m64).
-func (c *Context) FromFloat64(v uint64) Float80 { return c.fromIEEE(v, binary64) }
+func (c *Context) FromFloat64(v uint64) Float80 { return c.fromIEEE(v, binary64, true) }
 
-func (c *Context) fromIEEE(v uint64, f ieeeFormat) Float80 {
+// Float32Operand converts the float32 memory operand of an arithmetic or
+// compare instruction (FADD m32, FCOM m32, ...) on this context: like
+// FromFloat32, but a signalling NaN stays signalling, so that the
+// operation raises IE and chooses between two NaNs as the x87 does (by
+// significand, both signalling NaNs taking part), and a denormal raises DE
+// only when the operation reaches its denormal check (not when the other
+// operand is a NaN). Use it for one operation, on a fresh context.
+func (c *Context) Float32Operand(v uint32) Float80 { return c.fromIEEE(uint64(v), binary32, false) }
+
+// Float64Operand is Float32Operand for a float64 memory operand.
+func (c *Context) Float64Operand(v uint64) Float80 { return c.fromIEEE(v, binary64, false) }
+
+func (c *Context) fromIEEE(v uint64, f ieeeFormat, quiet bool) Float80 {
 	fracBits := f.prec - 1
 	width := fracBits + f.expBits
 	sign := v>>width&1 != 0
@@ -151,12 +163,19 @@ func (c *Context) fromIEEE(v uint64, f ieeeFormat) Float80 {
 			return infinity(sign)
 		}
 		r := pack(sign, expMax, jBit|frac<<(63-fracBits))
+		if !quiet {
+			return r
+		}
 		return c.quiet(r)
 	case exp == 0:
 		if frac == 0 {
 			return zero(sign)
 		}
-		c.Status |= Denormal
+		if quiet {
+			c.Status |= Denormal
+		} else {
+			c.opDenormal = true
+		}
 		n := bits.LeadingZeros64(frac)
 		// value = frac * 2^(emin - fracBits)
 		e := f.emin - int32(fracBits) + 63 - int32(n)

@@ -199,6 +199,12 @@ type Context struct {
 	PC     Precision
 	Mask   Exceptions // masked exceptions (FCW bits 0-5): a set bit masks
 	Status Exceptions // raised exceptions and C1, OR-ed in by each operation
+
+	// opDenormal: a float32 or float64 memory operand converted by
+	// Float32Operand or Float64Operand was denormal. Its extended value is
+	// normal, so the operation reports DE from this flag, and only when no
+	// operand is a NaN (SDM vol. 1, 8.7: NaN handling comes first).
+	opDenormal bool
 }
 
 // NewContext returns a context for control word fcw.

@@ -97,3 +97,39 @@ func TestCompareAndExamine(t *testing.T) {
 		t.Errorf("FXAM empty = %#x", got)
 	}
 }
+
+// TestMemoryOperands: float32/float64 memory operands of arithmetic keep a
+// signalling NaN signalling (two SNaNs: the larger significand wins) and
+// report a denormal only when no operand is a NaN, as the host's x87 does.
+func TestMemoryOperands(t *testing.T) {
+	snan80 := Float80{Mant: 0xa000000000000000, SignExp: 0x7fff}
+	qnan80 := Float80{Mant: 0xc000000000000000, SignExp: 0xffff}
+	for _, tc := range []struct {
+		name   string
+		f      func(c *Context) Float80
+		want   Float80
+		status Exceptions
+	}{
+		{"SNaN / m32 SNaN with a smaller significand", func(c *Context) Float80 { return c.Div(c.Float32Operand(0x7f9634e8), snan80) },
+			Float80{Mant: 0xe000000000000000, SignExp: 0x7fff}, Invalid},
+		{"SNaN + m64 SNaN with a larger significand", func(c *Context) Float80 { return c.Add(snan80, c.Float64Operand(0x7ff6000000000000)) },
+			Float80{Mant: 0xf000000000000000, SignExp: 0x7fff}, Invalid},
+		{"FLD m32 SNaN quiets", func(c *Context) Float80 { return c.FromFloat32(0x7f9634e8) },
+			Float80{Mant: 0xd634e80000000000, SignExp: 0x7fff}, Invalid},
+		{"QNaN - m32 denormal", func(c *Context) Float80 { return c.Sub(qnan80, c.Float32Operand(1)) }, qnan80, 0},
+		{"m64 denormal * QNaN", func(c *Context) Float80 { return c.Mul(c.Float64Operand(1), qnan80) }, qnan80, 0},
+		{"1 + m32 denormal", func(c *Context) Float80 { return c.Add(One, c.Float32Operand(1)) }, One, Denormal | Inexact},
+		{"m32 denormal / 0", func(c *Context) Float80 { return c.Div(c.Float32Operand(1), Zero) }, Inf, ZeroDivide},
+		{"FLD m32 denormal", func(c *Context) Float80 { return c.FromFloat32(0x80000001) }, Float80{Mant: jBit, SignExp: 0x8000 | uint16(Bias-149)}, Denormal},
+	} {
+		c := NewContext(0x37f)
+		if got := tc.f(&c); got != tc.want || c.Status != tc.status {
+			t.Errorf("%s: got %v status %#x, want %v status %#x", tc.name, got, c.Status, tc.want, tc.status)
+		}
+	}
+	c := NewContext(0x37f)
+	c.Float32Operand(1)
+	if o := c.Compare(One, c.Float32Operand(1), true); o != Greater || c.Status != Denormal {
+		t.Errorf("FCOM 1, m32 denormal: %v status %#x", o, c.Status)
+	}
+}
