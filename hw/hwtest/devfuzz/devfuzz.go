@@ -20,7 +20,6 @@ package devfuzz
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -385,7 +384,24 @@ func (h *harness) reload(i *inst, s []byte) error {
 		return fmt.Errorf("a state the device reached does not load: %w", err)
 	}
 	if s2 := vmstate.Save(c.State); !bytes.Equal(s, s2) {
-		return errors.New("a state the device reached changes across save and load")
+		return fmt.Errorf("a state the device reached changes across save and load:\n  saved    %x\n  reloaded %x", s, s2)
 	}
 	return nil
+}
+
+// Part is one named member of a Group.
+type Part struct {
+	Name  string
+	State vmstate.Stater
+}
+
+// Group is the state of several devices as one snapshot, each in a struct
+// of its own name.
+type Group []Part
+
+// VisitState visits every part in order.
+func (g Group) VisitState(v *vmstate.Visitor) {
+	for _, p := range g {
+		v.Struct(p.Name, func() { p.State.VisitState(v) })
+	}
 }

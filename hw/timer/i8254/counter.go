@@ -94,7 +94,7 @@ func (c *counter) elapsed(now time.Duration) uint64 {
 		c.skip += c.switchD
 		d -= c.switchD
 		c.period = c.cr
-		c.pending = false
+		c.pending, c.switchD = false, 0
 		c.nullCount = false
 	}
 	return d
@@ -159,6 +159,9 @@ func (c *counter) out(now time.Duration) bool {
 }
 
 // nextEdge returns the clock time of OUT's next change after now, if any.
+// In mode 2 it is the next rising edge:
+// the one-clock low pulse before it is part of the same event, so a
+// periodic count costs one callback per period.
 func (c *counter) nextEdge(now time.Duration) (time.Duration, bool) {
 	if !c.running {
 		return 0, false
@@ -176,11 +179,7 @@ func (c *counter) nextEdge(now time.Duration) (time.Duration, bool) {
 		if p < 2 {
 			return 0, false
 		}
-		if t := d % p; t < p-1 {
-			next = d + p - 1 - t
-		} else {
-			next = d + 1
-		}
+		next = d + p - d%p // the clock at which the count reloads
 	case 3:
 		p := uint64(c.period)
 		hi := (p + 1) / 2
@@ -206,6 +205,19 @@ func (c *counter) nextEdge(now time.Duration) (time.Duration, bool) {
 	return c.epoch + timeOf(next+c.skip), true
 }
 
+// nextReload returns the clock time at which a pending count takes over
+// (modes 2 and 3), if one waits.
+func (c *counter) nextReload(now time.Duration) (time.Duration, bool) {
+	if !c.running || !c.pending {
+		return 0, false
+	}
+	c.elapsed(now) // applies a reload already due
+	if !c.pending {
+		return 0, false
+	}
+	return c.epoch + timeOf(c.switchD+c.skip), true
+}
+
 // run starts the CE from value v (1..modulus) at now.
 func (c *counter) run(now time.Duration, v uint32) {
 	c.running = true
@@ -214,7 +226,7 @@ func (c *counter) run(now time.Duration, v uint32) {
 	c.start = v
 	c.period = v
 	c.fired = false
-	c.pending = false
+	c.pending, c.switchD = false, 0
 	c.nullCount = false
 }
 
@@ -231,13 +243,19 @@ func (c *counter) setMode(now time.Duration, mode, rw uint8, bcd bool) {
 	c.running = false
 	c.mode, c.rw, c.bcd = mode, rw, bcd
 	c.holdOut = c.kind() != 0 // OUT starts low in mode 0, high otherwise
-	c.loaded, c.pending, c.fired = false, false, false
+	c.loaded, c.pending, c.fired, c.switchD = false, false, false, 0
 	c.nullCount = true
 	c.writeMSB, c.readMSB = false, false
 	c.latchBytes, c.statusOK = 0, false
+	// A full binary count does not fit a BCD counter: the registers keep
+	// what they can hold.
 	if c.cr > c.modulus() {
 		c.cr = c.modulus()
 	}
+	if c.start > c.modulus() {
+		c.start = c.modulus()
+	}
+	c.hold %= c.modulus() // the held count is undefined until a count is written
 }
 
 // writeByte handles a write to the counter's port.

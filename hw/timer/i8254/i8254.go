@@ -6,7 +6,9 @@
 // computed from the machine clock's time since the count was loaded, at
 // 1.193182 MHz with exact integer arithmetic, so nothing drifts. Only
 // counter 0 drives an interrupt (IRQ 0); a clock timer fires at each change
-// of its OUT.
+// of its OUT (in mode 2, once per period for the low pulse and the rise;
+// periodic counts shorter than minPeriod are called back every minPeriod,
+// their interrupts coalescing).
 //
 // Under KVM with the in-kernel PIT this model is not used, but port 0x61
 // still is: it reads counter 2 through the Channel2 interface, which this
@@ -43,11 +45,13 @@ type Config struct {
 // PIT is an 8254 with three counters.
 type PIT struct {
 	mu       sync.Mutex
-	ch       [3]counter // guarded by mu
-	irqLevel bool       // guarded by mu; the level last driven on irq
-	timer    hw.Timer   // guarded by mu; counter 0's next OUT change
-	timerGen uint64     // guarded by mu; invalidates callbacks of stopped timers
-	warnings int        // guarded by mu
+	ch       [3]counter    // guarded by mu
+	irqLevel bool          // guarded by mu; the level last driven on irq
+	timer    hw.Timer      // guarded by mu; counter 0's next OUT change
+	timerGen uint64        // guarded by mu; invalidates callbacks of stopped timers
+	callAt   time.Duration // guarded by mu; when timer calls back
+	callLvl  bool          // guarded by mu; the level it drives first
+	warnings int           // guarded by mu
 
 	id     string
 	iobase uint16
@@ -191,32 +195,74 @@ func (p *PIT) drive(level bool) {
 	}
 }
 
+// minPeriod is the shortest interval between two callbacks of a periodic
+// count (modes 2 and 3). Shorter periods still count exactly, as reads
+// show, but their interrupts coalesce, as on a processor too busy to take
+// them; KVM's in-kernel PIT applies a floor of the same kind (200 µs).
+// Without one a guest could make the host run a callback every 838 ns.
+const minPeriod = 50 * time.Microsecond
+
 func (p *PIT) schedule(now time.Duration) {
+	p.stopTimer()
+	c := &p.ch[0]
+	at, ok := c.nextEdge(now)
+	if !ok {
+		// A count of 1 in mode 2 or 3 has no edges, but a new count
+		// waiting for the end of its period will.
+		if at, ok := c.nextReload(now); ok {
+			p.arm(at, p.irqLevel)
+		}
+		return
+	}
+	// The level OUT passes through at the edge is decided now: the
+	// callback may run late, after reads that moved the counter's
+	// bookkeeping past at. In mode 2 the edge is the rise that ends the
+	// one-clock low pulse, and the pulse is driven with it.
+	level := !c.out(now)
+	interval := time.Duration(0) // between callbacks of a periodic count
+	switch c.kind() {
+	case 2:
+		level = false
+		interval = timeOf(uint64(c.period))
+	case 3:
+		interval = timeOf(uint64(c.period) / 2)
+	}
+	call := at
+	if interval < minPeriod && call < now+minPeriod && (c.kind() == 2 || c.kind() == 3) {
+		call = now + minPeriod
+	}
+	p.arm(call, level)
+}
+
+func (p *PIT) stopTimer() {
 	if p.timer != nil {
 		p.timer.Stop()
 		p.timer = nil
 	}
 	p.timerGen++
-	at, ok := p.ch[0].nextEdge(now)
-	if !ok {
-		return
-	}
-	gen := p.timerGen
-	p.timer = p.clock.AfterFunc(at, func() { p.fire(gen, at) })
 }
 
-// fire runs when the clock has passed the edge at time at. OUT is driven
-// to the level the edge produced before the level of now: a host clock
-// calls back late, and mode 2's one-clock low pulse must still reach the
+// arm schedules the callback that drives level at time at, then OUT's
+// level of the moment.
+func (p *PIT) arm(at time.Duration, level bool) {
+	gen := p.timerGen
+	p.callAt, p.callLvl = at, level
+	p.timer = p.clock.AfterFunc(at, func() { p.fire(gen, level) })
+}
+
+// fire runs when the clock has passed an edge of counter 0's OUT. OUT is
+// driven to the level the edge produced before the level of now: a host
+// clock calls back late (and short periods are called back at most every
+// minPeriod), and mode 2's one-clock low pulse must still reach the
 // interrupt controller as an edge rather than vanish.
-func (p *PIT) fire(gen uint64, at time.Duration) {
+func (p *PIT) fire(gen uint64, level bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if gen != p.timerGen {
 		return
 	}
 	p.timer = nil
-	p.drive(p.ch[0].out(at))
+	p.drive(level)
 	p.update(p.clock.Now())
 }
 

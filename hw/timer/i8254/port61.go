@@ -21,8 +21,9 @@ type Port61Config struct {
 // "port B"): counter 2's gate and the speaker enable, counter 2's OUT, and
 // the refresh toggle firmware uses for short delays.
 type Port61 struct {
-	mu  sync.Mutex
-	val uint8 // guarded by mu; the writable bits (p61Writable)
+	mu      sync.Mutex
+	val     uint8         // guarded by mu; the writable bits (p61Writable)
+	refresh time.Duration // guarded by mu; clock time of a rising refresh toggle
 
 	id    string
 	timer Channel2
@@ -75,7 +76,7 @@ func (s *Port61) Read(off uint64, size int) uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v := s.val
-	if (s.clock.Now()/refreshCycle)&1 != 0 {
+	if s.refreshPhase(s.clock.Now())/refreshCycle != 0 {
 		v |= p61Refresh
 	}
 	if s.timer.Channel2Out() {
@@ -103,13 +104,33 @@ func (s *Port61) Reset() {
 	s.val = 0
 }
 
-// VisitState saves the writable bits. Counter 2's gate is the timer's own
-// state, so loading does not drive it.
+// refreshPhase is the time since the refresh toggle last went low, in
+// [0, 2·refreshCycle): the toggle reads 1 in the second half.
+func (s *Port61) refreshPhase(now time.Duration) time.Duration {
+	p := (now - s.refresh) % (2 * refreshCycle)
+	if p < 0 {
+		p += 2 * refreshCycle
+	}
+	return p
+}
+
+// VisitState saves the writable bits and the refresh toggle's phase, so the
+// toggle runs on without a jump. Counter 2's gate is the timer's own state,
+// so loading does not drive it.
 func (s *Port61) VisitState(v *vmstate.Visitor) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v.Uint8("val", &s.val)
 	v.Check(s.val&^p61Writable == 0, "port 0x61 value %#x has read-only bits", s.val)
+	now := s.clock.Now()
+	phase := uint64(s.refreshPhase(now))
+	v.Optional("refresh", true, func() {
+		v.Uint64("phase-ns", &phase)
+		v.Check(phase < 2*refreshCycle, "refresh toggle phase %d ns outside 0..%d", phase, 2*refreshCycle-1)
+	})
+	if v.Loading() && v.Err() == nil {
+		s.refresh = now - time.Duration(phase)
+	}
 }
 
 // Out computes a counter's OUT from the description an in-kernel PIT gives

@@ -22,10 +22,48 @@ func (p *PIT) VisitState(v *vmstate.Visitor) {
 		c := &p.ch[i]
 		v.Struct(fmt.Sprintf("counter%d", i), func() { c.visit(v, now) })
 	}
-	if v.Loading() && v.Err() == nil {
+	// IRQ 0 lags OUT while a callback is due (late, or held back by
+	// minPeriod): its level and that callback are state too, so a loaded
+	// PIT interrupts exactly as the saved one would have.
+	var irq0, call, callLvl bool
+	var callIn uint64
+	if !v.Loading() {
+		irq0, call = p.irqLevel, p.timer != nil
+		if call {
+			callLvl = p.callLvl
+			if p.callAt > now {
+				callIn = uint64(p.callAt - now)
+			}
+		}
+	}
+	present := false
+	v.Optional("irq0", true, func() {
+		present = true
+		v.Bool("level", &irq0)
+		v.Bool("callback", &call)
+		v.Uint64("callback-in-ns", &callIn)
+		v.Bool("callback-level", &callLvl)
+		v.Check(callIn <= maxElapsed, "callback in %d ns", callIn)
+	})
+	if !v.Loading() || v.Err() != nil {
+		return
+	}
+	p.stopTimer()
+	if !present { // a stream from before the subsection: IRQ 0 follows OUT
 		p.irqLevel = p.ch[0].out(now)
 		p.irq.Set(p.irqLevel)
 		p.schedule(now)
+		return
+	}
+	_, edge := p.ch[0].nextEdge(now)
+	if _, reload := p.ch[0].nextReload(now); (edge || reload) && !call {
+		v.Fail("counter 0's OUT changes later and no callback is due")
+		return
+	}
+	p.irqLevel = irq0
+	p.irq.Set(irq0)
+	if call {
+		p.arm(now+time.Duration(callIn), callLvl)
 	}
 }
 
@@ -75,13 +113,16 @@ func (c *counter) visit(v *vmstate.Visitor, now time.Duration) {
 		v.Check(c.kind() == 2 || c.kind() == 3 || c.start >= 1, "start 0 while counting")
 		v.Bool("pending", &c.pending)
 		v.Uint64("switch", &c.switchD)
-		v.Check(!c.pending || (c.switchD > 0 && c.switchD <= 2*uint64(m)), "pending reload at %d", c.switchD)
+		v.Check(c.pending || c.switchD == 0, "reload point %d with no reload pending", c.switchD)
+		// The reload waits at most one period from the clocks counted.
+		d := ticksAt(time.Duration(el)) - min(c.skip, ticksAt(time.Duration(el)))
+		v.Check(!c.pending || (c.switchD > 0 && c.switchD <= d+uint64(c.period)), "pending reload at %d, %d clocks after the %d counted", c.switchD, c.switchD-d, d)
 		if v.Loading() {
 			c.epoch = now - time.Duration(el)
 		}
 	})
 	v.Check(!c.running || present, "counting state missing for a running counter")
 	if v.Loading() && !c.running {
-		c.epoch, c.skip, c.pending = 0, 0, false
+		c.epoch, c.skip, c.pending, c.switchD = 0, 0, false, 0
 	}
 }
