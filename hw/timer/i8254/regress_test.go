@@ -11,7 +11,7 @@ import (
 // TestBCDControlWordAfterFullBinaryCount: switching a counter that ran a
 // full binary count (65536) to BCD leaves a state that saves and loads.
 func TestBCDControlWordAfterFullBinaryCount(t *testing.T) {
-	r := newRig(t) // reset: every counter mode 3 with the full count
+	r := newRig(t)       // reset: every counter mode 3 with the full count
 	r.clock.Advance(100) // the count is 65535-ish: above any BCD count
 	r.ctl(0x31)          // counter 0, word, mode 0, BCD
 	if err := vmstate.Load(newRig(t).p, vmstate.Save(r.p)); err != nil {
