@@ -46,6 +46,7 @@ func main() {
 		run  func(*bench) error
 	}{
 		{"kvm", (*bench).kvm},
+		{"boot", (*bench).boot},
 		{"interp", (*bench).interp},
 	}
 	for _, s := range sections {

@@ -292,13 +292,13 @@ func bootLinux(t testing.TB, e emulator, spec bootSpec) (*bootRun, error) {
 				spec.interact(l.text, stdin)
 			}
 		case <-deadline.C:
-			stop(fmt.Sprintf("no exit within the boot timeout of %v", limit.Round(time.Second)))
+			stop(fmt.Sprintf("no exit within the boot timeout of %v", limit.Round(100*time.Millisecond)))
 		case <-quiet.C:
 			if len(r.lines) > 0 {
-				stop(fmt.Sprintf("the console was silent for %v", silence.Round(time.Second)))
+				stop(fmt.Sprintf("the console was silent for %v", silence.Round(100*time.Millisecond)))
 			}
 		case <-graceC:
-			stop(fmt.Sprintf("%s did not exit within %v of the guest powering off or rebooting", e.name, grace.Round(time.Second)))
+			stop(fmt.Sprintf("%s did not exit within %v of the guest powering off or rebooting", e.name, grace.Round(100*time.Millisecond)))
 		}
 	}
 	go func() { waited <- cmd.Wait() }()
@@ -397,10 +397,12 @@ func (r *bootRun) stage() string {
 		return "/init started but never printed " + assets.MarkerInit
 	case len(r.spec.cmds) > 0 && r.doneAt == 0:
 		n := r.cons.lastBegun
-		if n == 0 {
+		if n < 1 || n > len(r.spec.cmds) {
 			return fmt.Sprintf("%s printed, but no command began", assets.MarkerInit)
 		}
 		return fmt.Sprintf("stuck in command %d (%q)", n, r.spec.cmds[n-1])
+	case len(r.spec.cmds) > 0 && len(r.unfinished()) > 0:
+		return fmt.Sprintf("%s printed, but commands %v never finished", assets.MarkerDone, r.unfinished())
 	case len(r.spec.cmds) > 0:
 		return "every command finished (" + assets.MarkerDone + ")"
 	default:
@@ -460,13 +462,24 @@ func (r *bootRun) requireMarker(t testing.TB) {
 		r.markerAt.Seconds(), r.elapsed.Seconds(), r.spec)
 }
 
-// requireDone fails the test unless every command ran.
+// requireDone fails the test unless every command ran to its end marker.
 func (r *bootRun) requireDone(t testing.TB) {
 	t.Helper()
 	r.requireMarker(t)
-	if r.doneAt == 0 {
-		t.Fatalf("%s: the guest's commands did not all finish:\n%s", r.emu.name, r.describe())
+	if n := r.unfinished(); len(n) > 0 || r.doneAt == 0 {
+		t.Fatalf("%s: the guest's commands did not all finish (unfinished: %v):\n%s", r.emu.name, n, r.describe())
 	}
+}
+
+// unfinished lists the commands without an end marker.
+func (r *bootRun) unfinished() []int {
+	var n []int
+	for i := range r.spec.cmds {
+		if b := r.cons.blocks[i+1]; b == nil || !b.ended {
+			n = append(n, i+1)
+		}
+	}
+	return n
 }
 
 // checkExit checks that the run ended by itself with status 0 after the
@@ -482,9 +495,9 @@ func (r *bootRun) checkExit(t testing.TB, want string) {
 	case r.exited:
 		t.Errorf("%s exited with status %d, want 0:\n%s", r.emu.name, r.status, r.describe())
 	case said && want == "reboot: Power down":
-		t.Errorf("the guest powered off (%q) but %s kept running: ACPI power-off (S5 through the PM1a control register) does not end the VM yet. "+
-			"Until it does, only the assets' gemu.exit=reboot reboot=t with -no-reboot ends a guest; these tests hold gemu to poweroff.\n%s",
-			want, r.emu.name, r.describe())
+		t.Errorf("the guest powered off (%q) but %s kept running: it does not act on the guest's ACPI power-off (S5 through PM1a control on pc, "+
+			"the GED sleep control register on microvm). Without that, only the assets' gemu.exit=reboot reboot=t with -no-reboot ends a guest; "+
+			"these tests hold the emulator to poweroff.\n%s", want, r.emu.name, r.describe())
 	case said:
 		t.Errorf("the guest rebooted (%q) but %s kept running despite -no-reboot:\n%s", want, r.emu.name, r.describe())
 	default:
