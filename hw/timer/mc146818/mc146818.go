@@ -178,9 +178,9 @@ func (r *RTC) Now() time.Time {
 
 func (r *RTC) reading(now time.Duration) time.Time {
 	if r.calendarRunning() {
-		return time.Unix(r.calendarAt(now), 0).UTC()
+		return time.Unix(wrapCalendar(r.calendarAt(now)), 0).UTC()
 	}
-	return time.Unix(r.parseImage(), 0).UTC()
+	return time.Unix(wrapCalendar(r.parseImage()), 0).UTC()
 }
 
 // NMIMasked reports bit 7 of the last index write.

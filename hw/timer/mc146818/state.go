@@ -42,7 +42,7 @@ func (r *RTC) VisitState(v *vmstate.Visitor) {
 	v.Check(div >= 0 && div <= maxDivider, "divider phase %d ns outside 0..%d", div, maxDivider)
 	var cal int64
 	if !v.Loading() && r.calendarRunning() {
-		cal = r.calendarAt(now)
+		cal = wrapCalendar(r.calendarAt(now))
 	}
 	v.Int64("calendar", &cal)
 	v.Check(cal >= minCalendar && cal <= maxCalendar, "calendar %d outside years 0..9999", cal)

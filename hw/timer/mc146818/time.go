@@ -25,9 +25,25 @@ func (r *RTC) dec(b uint8) int {
 	return fromBCD(b)
 }
 
+// calendarCycle is 10000 years in seconds: 25 Gregorian cycles of 400
+// years, a whole number of weeks.
+const calendarCycle = 25 * 146097 * 86400
+
+// wrapCalendar brings a calendar reading into years 0..9999, as a
+// four-digit year counter rolls over (a guest can set the registers to
+// years the digits cannot hold, or let 9999 run out). Dates and weekdays
+// are unchanged by the whole cycles it removes.
+func wrapCalendar(s int64) int64 {
+	r := (s - minCalendar) % calendarCycle
+	if r < 0 {
+		r += calendarCycle
+	}
+	return minCalendar + r
+}
+
 // timeField is time register i for the calendar reading s.
 func (r *RTC) timeField(i uint8, s int64) uint8 {
-	t := time.Unix(s, 0).UTC()
+	t := time.Unix(wrapCalendar(s), 0).UTC()
 	switch i {
 	case regSeconds:
 		return r.enc(t.Second())
