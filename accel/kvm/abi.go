@@ -94,6 +94,7 @@ var (
 	kvmGetSregs       = ior(0x83, sizeofSregs)
 	kvmSetSregs       = iow(0x84, sizeofSregs)
 	kvmInterrupt      = iow(0x86, 4)
+	kvmNMI            = io(0x9a)
 	kvmGetMSRs        = iowr(0x88, sizeofMSRs)
 	kvmSetMSRs        = iow(0x89, sizeofMSRs)
 	kvmGetFPU         = ior(0x8c, sizeofFPU)
@@ -143,7 +144,11 @@ const (
 	capReadonlyMem        = 81
 	capImmediateExit      = 136
 	capXSave2             = 208
+	capX86UserSpaceMSR    = 188
 )
+
+// KVM_CAP_X86_USER_SPACE_MSR exit reasons (args[0] of KVM_ENABLE_CAP).
+const msrExitReasonInval = 1 << 0 // accesses that would raise #GP
 
 // Exit reasons (KVM_EXIT_*), in kvm_run.exit_reason.
 const (
@@ -164,6 +169,8 @@ const (
 	exitInternalError = 17
 	exitSystemEvent   = 24
 	exitIOAPICEOI     = 26
+	exitX86RDMSR      = 29
+	exitX86WRMSR      = 30
 )
 
 var exitReasonNames = map[uint32]string{
@@ -171,7 +178,7 @@ var exitReasonNames = map[uint32]string{
 	exitDebug: "DEBUG", exitHLT: "HLT", exitMMIO: "MMIO", exitIRQWindowOpen: "IRQ_WINDOW_OPEN",
 	exitShutdown: "SHUTDOWN", exitFailEntry: "FAIL_ENTRY", exitIntr: "INTR", exitSetTPR: "SET_TPR",
 	exitTPRAccess: "TPR_ACCESS", exitNMI: "NMI", exitInternalError: "INTERNAL_ERROR",
-	exitSystemEvent: "SYSTEM_EVENT", exitIOAPICEOI: "IOAPIC_EOI",
+	exitSystemEvent: "SYSTEM_EVENT", exitIOAPICEOI: "IOAPIC_EOI", exitX86RDMSR: "X86_RDMSR", exitX86WRMSR: "X86_WRMSR",
 }
 
 // KVM_EXIT_IO directions and KVM_EXIT_SYSTEM_EVENT types.
@@ -276,6 +283,12 @@ const (
 
 	// KVM_EXIT_IOAPIC_EOI: vector u8.
 	runEOIVector = runExit + 0
+
+	// KVM_EXIT_X86_RDMSR/WRMSR: error u8, pad [7]u8, reason u32, index
+	// u32, data u64.
+	runMSRError = runExit + 0
+	runMSRIndex = runExit + 12
+	runMSRData  = runExit + 16
 )
 
 // kvmRegs is struct kvm_regs.

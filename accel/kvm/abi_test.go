@@ -34,6 +34,8 @@ func TestIoctlNumbers(t *testing.T) {
 		{"KVM_SIGNAL_MSI", kvmSignalMSI, 0x4020aea5},
 		{"KVM_ENABLE_CAP", kvmEnableCap, 0x4068aea3},
 		{"KVM_RUN", kvmRun, 0xae80},
+		{"KVM_INTERRUPT", kvmInterrupt, 0x4004ae86},
+		{"KVM_NMI", kvmNMI, 0xae9a},
 		{"KVM_GET_REGS", kvmGetRegs, 0x8090ae81},
 		{"KVM_SET_REGS", kvmSetRegs, 0x4090ae82},
 		{"KVM_GET_SREGS", kvmGetSregs, 0x8138ae83},

@@ -420,6 +420,17 @@ func modelEntries(sup []cpuidEntry, m *cpuid.Model, final cpuid.Set) []cpuidEntr
 	return es
 }
 
+// clearFeature switches off a named feature in the template.
+func (t *cpuidTemplate) clearFeature(name string) {
+	f, ok := cpuid.Lookup(name)
+	if !ok {
+		return
+	}
+	if e := find(t.entries, f.Leaf, f.Sub); e != nil {
+		*e.reg(f.Reg) &^= f.Mask()
+	}
+}
+
 // forVCPU returns the CPUID table of vCPU index: topology leaves with its
 // APIC ID, and the timing leaf when the TSC frequency is known.
 func (t *cpuidTemplate) forVCPU(index int, tscKHz uint32) []cpuidEntry {

@@ -34,10 +34,10 @@
 // QEMU's PC machines: GSI 0 (the PIT) reaches PIC pin 0 and IOAPIC pin 2,
 // GSIs 1 and 3-15 the PIC and the IOAPIC pin of the same number, GSIs 16-23
 // the IOAPIC only. accel.IRQChipUser creates vCPUs without any in-kernel
-// interrupt controller: HLT returns ExitHalt, SetGSI and SignalMSI return
-// accel.ErrNoIRQChip, and the vCPUs do not yet take interrupts from the
-// machine's own APIC model (they do not implement accel.UserAPICVCPU).
-// accel.IRQChipSplit is refused.
+// interrupt controller: SetGSI and SignalMSI return accel.ErrNoIRQChip, and
+// each vCPU takes its interrupts from the machine's local APIC model
+// (accel.UserAPICVCPU, irq.CPUPins; see uapic.go). Without a model
+// connected, HLT returns ExitHalt. accel.IRQChipSplit is refused.
 //
 // # Guest-physical layout that KVM itself uses
 //
@@ -132,6 +132,7 @@ type hostCaps struct {
 	debugRegs         bool
 	guestDebug        bool
 	nrMemslots        int
+	userSpaceMSR      bool // KVM_CAP_X86_USER_SPACE_MSR
 }
 
 // required lists the capabilities gemu cannot do without.
@@ -203,6 +204,9 @@ func (a *Accelerator) open() {
 		debugRegs:   check(capDebugRegs) > 0,
 		guestDebug:  check(capSetGuestDebug) > 0,
 		nrMemslots:  check(capNRMemslots),
+		// The capability reports the exit reasons it supports (1 on
+		// kernels that have only "invalid access").
+		userSpaceMSR: check(capX86UserSpaceMSR)&msrExitReasonInval != 0,
 	}
 	if h.caps.nrVCPUs <= 0 {
 		h.caps.nrVCPUs = 4 // the API's documented default

@@ -228,6 +228,17 @@ func (c *VCPU) State() (accel.CPUState, error) {
 		return s, fmt.Errorf("kvm: KVM_GET_MP_STATE: %w", err)
 	}
 	s.MPState = mp
+	if c.userMode() {
+		// Kept here: see uapic.go.
+		s.MPState = c.ump
+		if c.halted {
+			s.MPState = accel.MPHalted
+		}
+		if c.apic != nil {
+			s.CR8 = uint64(c.apic.TPR() >> 4)
+			s.APICBase = c.apic.Base()
+		}
+	}
 	var dr kvmDebugRegs
 	if _, err := ioctlPtr(c.fd, kvmGetDebugRegs, &dr); err != nil {
 		return s, fmt.Errorf("kvm: KVM_GET_DEBUGREGS: %w", err)
@@ -322,6 +333,20 @@ func (c *VCPU) SetState(s accel.CPUState) error {
 		return fmt.Errorf("kvm: KVM_SET_VCPU_EVENTS: %w", err)
 	}
 	mp := s.MPState
+	if c.userMode() {
+		// KVM takes only "runnable" without its LAPIC: the vCPU keeps
+		// the MP state itself (see uapic.go).
+		c.ump, c.halted = mp, false
+		if mp == accel.MPHalted {
+			c.ump, c.halted = accel.MPRunnable, true
+		}
+		c.lastIF = s.RFLAGS&(1<<9) != 0
+		c.apicBase = s.APICBase
+		if c.apic != nil && s.APICBase != 0 && s.APICBase != c.apic.Base() {
+			c.apic.SetBase(s.APICBase)
+		}
+		mp = accel.MPRunnable
+	}
 	if _, err := ioctlPtr(c.fd, kvmSetMPState, &mp); err != nil {
 		return fmt.Errorf("kvm: KVM_SET_MP_STATE %d: %w", mp, err)
 	}

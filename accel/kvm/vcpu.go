@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -26,8 +27,22 @@ type VCPU struct {
 
 	kickMu sync.Mutex
 	kicked bool // guarded by kickMu; a Kick not yet reported by Run
+	poked  bool // guarded by kickMu; a pin event interrupted KVM_RUN
 	window bool // guarded by kickMu; request_interrupt_window as last stored
 	closed bool // guarded by kickMu
+
+	// Without the in-kernel irqchip (see uapic.go). The fields below pins
+	// and sipiVec are used on the vCPU's goroutine only.
+	pins       atomic.Uint32 // pin events not yet taken
+	sipiVec    atomic.Uint32
+	wake       chan struct{}   // wakes a Run waiting in halt or for SIPI
+	apic       accel.LocalAPIC // the machine's model, or nil
+	apicSync   bool            // KVM's APIC base must be set from the model
+	apicBase   uint64          // the APIC base KVM holds
+	ump        uint32          // MP state kept for KVM, which refuses all but runnable
+	halted     bool            // after HLT, with an APIC model
+	nmiPending bool
+	lastIF     bool // RFLAGS.IF at the last exit
 
 	// Power-on values captured at creation, written back by SetState when
 	// the state carries no LAPIC page or no MSRs (a reset).
@@ -80,7 +95,7 @@ func (vm *VM) NewVCPU(index int) (accel.VCPU, error) {
 		return nil, fmt.Errorf("kvm: mapping kvm_run of vCPU %d: %w", index, err)
 	}
 	c := &VCPU{vm: vm, index: index, apicID: apicID, fd: fd, run: run, word0: runWord0(run), io: vm.io,
-		pid: unix.Getpid(), tid: unix.Gettid(), msrBuf: new(kvmMSRs)}
+		pid: unix.Getpid(), tid: unix.Gettid(), msrBuf: new(kvmMSRs), wake: make(chan struct{}, 1)}
 	if err := c.init(); err != nil {
 		c.closeLocked()
 		return nil, err
@@ -172,10 +187,13 @@ func (c *VCPU) Kick() {
 	c.kicked = true
 	setImmediateExit(c.word0, true, c.window)
 	c.kickMu.Unlock()
-	// A KVM_RUN already in the kernel returns EINTR; one that starts later
-	// sees immediate_exit.
-	unix.Tgkill(c.pid, c.tid, unix.SIGURG)
+	c.signalWake()
+	c.interruptRun()
 }
+
+// interruptRun makes a KVM_RUN already in the kernel return EINTR; one
+// that starts later sees immediate_exit.
+func (c *VCPU) interruptRun() { unix.Tgkill(c.pid, c.tid, unix.SIGURG) }
 
 // takeKick consumes a pending kick.
 func (c *VCPU) takeKick() bool {
@@ -194,8 +212,17 @@ func (c *VCPU) takeKick() bool {
 // Port and MMIO accesses are served through the machine's IO meanwhile.
 func (c *VCPU) Run() (accel.Exit, error) {
 	eagain := 0
+	user := c.userMode()
 	for {
+		if user {
+			if exit, stop, err := c.beforeEntry(); stop {
+				return exit, err
+			}
+		}
 		_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(c.fd), kvmRun, 0)
+		if user {
+			c.afterExit()
+		}
 		if e != 0 {
 			switch e {
 			case unix.EINTR:
@@ -227,7 +254,16 @@ func (c *VCPU) Run() (accel.Exit, error) {
 				return accel.Exit{}, err
 			}
 		case exitHLT:
+			if c.apic != nil {
+				c.halted = true // beforeEntry waits or returns
+				continue
+			}
 			return accel.Exit{Reason: accel.ExitHalt}, nil
+		case exitX86RDMSR, exitX86WRMSR:
+			c.handleMSR(reason == exitX86WRMSR)
+		case exitSetTPR:
+			// A CR8 write lowered the TPR; afterExit has told the
+			// APIC model, and the next entry injects what it allows.
 		case exitShutdown:
 			return accel.Exit{Reason: accel.ExitShutdown}, nil
 		case exitSystemEvent:
@@ -254,8 +290,7 @@ func (c *VCPU) Run() (accel.Exit, error) {
 				return accel.Exit{Reason: accel.ExitKicked}, nil
 			}
 		case exitIRQWindowOpen:
-			// Only requested by the machine's interrupt controllers;
-			// nothing to do but re-enter.
+			// Requested by beforeEntry, which injects on re-entry.
 		case exitInternalError:
 			return accel.Exit{}, c.runError(c.internalError())
 		case exitFailEntry:
@@ -319,6 +354,9 @@ func (c *VCPU) handleMMIO() error {
 		return c.runError(fmt.Sprintf("KVM_EXIT_MMIO at %#x with length %d", addr, n))
 	}
 	data := r[runMMIOData : runMMIOData+8]
+	if c.apicMMIO(addr, r[runMMIOIsWrite] != 0, data, n) {
+		return nil
+	}
 	if r[runMMIOIsWrite] != 0 {
 		c.io.MMIOWrite(addr, n, getN(data, n))
 	} else {

@@ -78,6 +78,10 @@ func newVM(a *Accelerator, ram *mem.Guest, io accel.IO, o accel.VMOptions) (*VM,
 	if err != nil {
 		return nil, err
 	}
+	if o.IRQChip == accel.IRQChipUser && !h.caps.userSpaceMSR {
+		// x2APIC MSRs cannot reach the machine's APIC model.
+		tmpl.clearFeature("x2apic")
+	}
 	for _, w := range warnings {
 		logger.Warn(w)
 	}
@@ -101,6 +105,15 @@ func (vm *VM) setup() error {
 	idmap := uint64(IdentityMapAddr)
 	if _, err := ioctlPtr(vm.fd, kvmSetIdentityMapAddr, &idmap); err != nil {
 		return fmt.Errorf("kvm: KVM_SET_IDENTITY_MAP_ADDR %#x: %w", idmap, err)
+	}
+	if vm.opts.IRQChip == accel.IRQChipUser && vm.acc.host.caps.userSpaceMSR {
+		// Accesses that would fault (x2APIC MSRs without the in-kernel
+		// LAPIC among them) come to user space, for the APIC model.
+		ec := kvmEnableCapArgs{Cap: capX86UserSpaceMSR}
+		ec.Args[0] = msrExitReasonInval
+		if _, err := ioctlPtr(vm.fd, kvmEnableCap, &ec); err != nil {
+			return fmt.Errorf("kvm: enabling KVM_CAP_X86_USER_SPACE_MSR: %w", err)
+		}
 	}
 	if vm.opts.IRQChip == accel.IRQChipKernel {
 		if _, err := ioctl(vm.fd, kvmCreateIRQChip, 0); err != nil {

@@ -107,8 +107,8 @@ lm64:
 	mov ss, ax
 	mov fs, ax
 	mov gs, ax
-	mov eax, 1
-	cpuid
+	mov esi, LAPIC           # APIC ID from the local APIC (CPUID may
+	mov ebx, [rsi + 0x20]    # reach the host CPU on some hosts)
 	shr ebx, 24
 	mov r14d, ebx            # APIC ID
 	mov eax, ebx
@@ -148,6 +148,8 @@ lm64:
 	je t_save
 	cmp eax, 12
 	je t_irq
+	cmp eax, 13
+	je t_uapic
 	mov eax, 0xbad5e1
 	jmp fail
 
@@ -563,6 +565,101 @@ irq_common:
 	mov edx, EXITP
 	out dx, al
 1:	iretq
+
+# 13: the machine's local APIC (kernel-irqchip=off): TPR through CR8 and
+# the TPR register, interrupts from halt and through an interrupt window,
+# an NMI, and x2APIC MSRs. Reports 0x50 and 2 (TPR), 0x1300 (ready),
+# 0x41, 0x1301 (IF off), 0x45, 0x1302, 2 (NMI), the x2APIC ID, 0xd (#GP
+# on a refused x2APIC MSR).
+t_uapic:
+	call lapic_enable
+	lea rax, [rip + uapic_isr41]
+	mov ecx, 0x41
+	call set_gate
+	lea rax, [rip + uapic_isr45]
+	mov ecx, 0x45
+	call set_gate
+	lea rax, [rip + uapic_nmi]
+	mov ecx, 2
+	call set_gate
+	lea rax, [rip + uapic_gp]
+	mov ecx, 13
+	call set_gate
+	mov edx, OUTP
+	mov eax, 5
+	mov cr8, rax
+	mov esi, LAPIC
+	mov eax, [rsi + 0x80]
+	out dx, eax              # 0x50
+	mov dword ptr [rsi + 0x80], 0x20
+	mov rax, cr8
+	out dx, eax              # 2
+	xor eax, eax
+	mov cr8, rax
+	mov eax, 0x1300
+	out dx, eax
+	sti
+1:	hlt
+	mov eax, [TICKS]
+	cmp eax, 1
+	jne 1b
+	cli
+	mov eax, 0x1301          # the test raises 0x45 at once: IF is off
+	out dx, eax
+	call delay
+	sti
+	nop
+4:	pause                    # 0x45 comes through the interrupt window
+	cmp dword ptr [TICKS], 2
+	jb 4b
+	mov dword ptr [TICKS], 20
+	mov eax, 0x1302
+	out dx, eax
+3:	pause                    # the NMI may come before any HLT
+	cmp dword ptr [TICKS], 20
+	je 3b
+	cli
+	mov ecx, 0x1b            # x2APIC mode
+	rdmsr
+	or eax, 0x400
+	wrmsr
+	mov ecx, 0x802
+	rdmsr
+	mov edx, OUTP
+	out dx, eax              # x2APIC ID
+	mov ecx, 0x8ff           # refused: #GP
+	rdmsr
+	jmp done
+
+uapic_isr41:
+	mov eax, 0x41
+	jmp uapic_common
+uapic_isr45:
+	mov eax, 0x45
+uapic_common:
+	push rdx
+	mov edx, OUTP
+	out dx, eax
+	mov esi, LAPIC
+	mov dword ptr [rsi + 0xb0], 0
+	inc dword ptr [TICKS]
+	pop rdx
+	iretq
+
+uapic_nmi:
+	push rdx
+	mov edx, OUTP
+	mov eax, 2
+	out dx, eax
+	inc dword ptr [TICKS]
+	pop rdx
+	iretq
+
+uapic_gp:
+	mov edx, OUTP
+	mov eax, 0xd
+	out dx, eax
+	jmp done
 
 	.balign 16
 msg:	.ascii "0123456789abcdef"
