@@ -181,10 +181,27 @@ func (h *HPET) counter(now time.Duration) uint64 {
 	return h.count + uint64(now-h.epoch)/tickNS
 }
 
-// timeOf is when the counter reaches c (c at or after the epoch count).
-func (h *HPET) timeOf(c uint64) time.Duration {
-	return h.epoch + time.Duration((c-h.count)*tickNS)
+// timeOf is when the counter reaches c; false if that is beyond what a
+// Duration holds (centuries away).
+func (h *HPET) timeOf(c uint64) (time.Duration, bool) {
+	d := c - h.count
+	if d > maxTicks {
+		return 0, false
+	}
+	t := h.epoch + time.Duration(d*tickNS)
+	if t < h.epoch {
+		return 0, false
+	}
+	return t, true
 }
+
+// minPeriod is the shortest interval between two matches of a periodic
+// timer after the first: a shorter period advances the comparator by as
+// many periods as fit in minPeriod, and their interrupts coalesce, as on a
+// processor too busy to take them (the local APIC and the PIT apply the
+// same floor). Without one a guest could make the host run a callback
+// every 10 ns.
+const minPeriod = 50 * time.Microsecond
 
 // dest is where timer i interrupts: -1 IRQ 0, -2 IRQ 8, else an I/O APIC
 // input.
@@ -307,7 +324,11 @@ func (h *HPET) schedule(i int, now time.Duration) {
 	if !t.armed {
 		return
 	}
-	at := h.timeOf(t.next)
+	at, ok := h.timeOf(t.next)
+	if !ok {
+		t.armed = false // the 64-bit counter would have to wrap
+		return
+	}
 	if at <= now {
 		h.expire(i, now)
 		return
@@ -344,8 +365,16 @@ func (h *HPET) expire(i int, now time.Duration) {
 	case t.config&tnPeriodic != 0 && t.period&m != 0:
 		p := t.period & m
 		behind := (c - t.cmp) & m // the counter is at or just past the match
-		t.cmp = (t.cmp + (behind/p+1)*p) & m
-		t.next = c + (t.cmp-c)&m
+		k := behind/p + 1
+		if min := uint64(minPeriod / tickNS); p < min {
+			k = (behind+min+p-1)/p // the next match at least minPeriod away
+		}
+		t.cmp = (t.cmp + k*p) & m
+		if diff := (t.cmp - c) & m; diff <= maxTicks {
+			t.next = c + diff
+		} else {
+			t.armed = false // a 64-bit period that wraps the comparator behind the counter
+		}
 	case m != ^uint64(0):
 		t.next += 1 << 32
 	default:

@@ -266,12 +266,26 @@ func TestLevel(t *testing.T) {
 func TestPeriodicCoalesces(t *testing.T) {
 	r := newRig(t)
 	r.w64(tcfg(2), tnIntEnable|tnPeriodic|tnValSet|23<<tnRouteShift)
-	r.w64(tcmp(2), 100)
-	r.w64(tcmp(2), 100)
+	r.w64(tcmp(2), 10000)
+	r.w64(tcmp(2), 10000)
 	r.w64(regConfig, cfgEnable)
-	r.clock.Advance(10 * time.Microsecond) // ten periods of 1 µs
+	r.clock.Advance(time.Millisecond) // ten periods of 100 µs
 	if n := r.pins.take(23); n != 10 {
 		t.Errorf("%d interrupts in ten periods", n)
+	}
+	// Periods below minPeriod: the comparator moves on by whole periods,
+	// a match at most every minPeriod.
+	r.w64(regConfig, 0)
+	r.w64(tcfg(2), tnIntEnable|tnPeriodic|tnValSet|23<<tnRouteShift)
+	r.w64(tcmp(2), r.r64(regCounter)+100)
+	r.w64(tcmp(2), 100)
+	r.w64(regConfig, cfgEnable)
+	r.clock.Advance(time.Millisecond) // a thousand periods of 1 µs
+	if n, want := r.pins.take(23), int(time.Millisecond/minPeriod); n < want-1 || n > want+1 {
+		t.Errorf("%d interrupts in a thousand 1 µs periods, want %d coalesced", n, want)
+	}
+	if c, cmp := r.r64(regCounter), r.r64(tcmp(2)); cmp <= c || cmp > c+uint64(minPeriod/tickNS)+100 || (cmp-c)%100 != 0 {
+		t.Errorf("comparator %d with the counter at %d", cmp, c)
 	}
 	// Period 0 in periodic mode: one match, then nothing.
 	r.w64(tcfg(2), tnIntEnable|tnPeriodic|tnValSet|23<<tnRouteShift)

@@ -2,6 +2,7 @@ package hpet
 
 import (
 	"fmt"
+	"time"
 
 	"gemu/migration/vmstate"
 )
@@ -20,6 +21,16 @@ func (h *HPET) VisitState(v *vmstate.Visitor) {
 	v.Uint64("isr", &h.isr)
 	v.Check(h.isr>>NumTimers == 0, "interrupt status %#x beyond timer %d", h.isr, NumTimers-1)
 	v.Uint64("counter", &count)
+	// The time since the counter's last tick, so a loaded counter ticks
+	// when the saved one would have.
+	var phase uint64
+	if !v.Loading() && h.enabled() && now > h.epoch {
+		phase = uint64(now-h.epoch) % tickNS
+	}
+	v.Optional("phase", phase != 0, func() {
+		v.Uint64("ns", &phase)
+		v.Check(phase < tickNS, "counter phase %d ns, a tick is %d", phase, tickNS)
+	})
 	v.Bool("pit", &h.pit)
 	v.Bool("rtc", &h.rtc)
 	var until [NumTimers]uint64
@@ -44,12 +55,12 @@ func (h *HPET) VisitState(v *vmstate.Visitor) {
 	if !v.Loading() || v.Err() != nil {
 		return
 	}
-	h.count, h.epoch = count, now
+	h.count, h.epoch = count, now-time.Duration(phase)
 	for i := range h.t {
 		t := &h.t[i]
-		t.timer, t.gen = nil, t.gen+1
-		t.next = count + until[i]
-		t.armed = t.armed && h.enabled()
+		armed := t.armed && h.enabled()
+		stop(t) // a callback armed before the load is for the old state
+		t.next, t.armed = count+until[i], armed
 		h.schedule(i, now)
 	}
 	h.drive(true)
