@@ -367,7 +367,7 @@ func (h *HPET) expire(i int, now time.Duration) {
 		behind := (c - t.cmp) & m // the counter is at or just past the match
 		k := behind/p + 1
 		if min := uint64(minPeriod / tickNS); p < min {
-			k = (behind+min+p-1)/p // the next match at least minPeriod away
+			k = (behind + min + p - 1) / p // the next match at least minPeriod away
 		}
 		t.cmp = (t.cmp + k*p) & m
 		if diff := (t.cmp - c) & m; diff <= maxTicks {
