@@ -263,6 +263,11 @@ func (c *VCPU) SetState(s accel.CPUState) error {
 	// page is loaded against, and the modes that decide how the other
 	// registers are checked.
 	sregs := sregsToKVM(&s)
+	if c.apic != nil {
+		// The APIC model's TPR is the one that counts; CR8 follows it
+		// (see uapic.go), as on the interpreter.
+		sregs.CR8 = uint64(c.apic.TPR() >> 4)
+	}
 	if _, err := ioctlPtr(c.fd, kvmSetSregs, &sregs); err != nil {
 		return fmt.Errorf("kvm: KVM_SET_SREGS: %w", err)
 	}

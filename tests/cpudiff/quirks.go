@@ -77,3 +77,5 @@ const (
 const quirkGuestBreakpoints = "the guest's own breakpoints and watchpoints (DR0-DR3) do not fire at CPL3 here"
 
 const quirkDAA = "DAA, DAS, AAA, AAS and BOUND raise #UD in 32-bit code at CPL3 here"
+
+const quirkIRQWindow = "KVM here asks for no interrupt-window exit while it emulates CPL0 code: an interrupt that becomes deliverable (STI, POPF, CR8) is injected only at the next exit, typically HLT; at CPL3 the RF pushed with an interrupt before the first instruction is sometimes 1"
