@@ -317,7 +317,7 @@ func (p *PIC) write(i int, off uint64, v uint8) {
 			c.step = stepICW4
 		}
 	case stepICW4:
-		c.icw4 = v
+		c.icw4 = v & icw4Valid // bits 7-5 must be 0
 		c.step = stepReady
 		if v&icw4UPM == 0 {
 			p.warn("ICW4 selects MCS-80/85 mode; vectors are delivered as in 8086 mode", "chip", i, "icw4", v)

@@ -35,6 +35,8 @@ const (
 	icw4MS   = 1 << 2 // buffered mode master/slave
 	icw4BUF  = 1 << 3 // buffered mode
 	icw4SFNM = 1 << 4 // special fully nested mode
+
+	icw4Valid = icw4UPM | icw4AEOI | icw4MS | icw4BUF | icw4SFNM
 )
 
 // OCW2: R, SL, EOI in bits 7:5, the level in bits 2:0.

@@ -37,7 +37,7 @@ func (c *chip) visit(v *vmstate.Visitor) {
 	v.Check(c.lowest <= 7, "lowest priority %d", c.lowest)
 	v.Uint8("icw3", &c.icw3)
 	v.Uint8("icw4", &c.icw4)
-	v.Check(c.icw4&0xe0 == 0, "icw4 %#x has reserved bits", c.icw4)
+	v.Check(c.icw4&^icw4Valid == 0, "icw4 %#x has reserved bits", c.icw4)
 	v.Uint8("init-step", &c.step)
 	v.Check(c.step == stepReady || c.step >= stepICW2 && c.step <= stepICW4, "initialisation step %d", c.step)
 	v.Bool("need-icw4", &c.needICW4)
