@@ -231,3 +231,24 @@ func TestSignature(t *testing.T) {
 		}
 	}
 }
+
+// Under kernel-irqchip=off on a host without KVM_CAP_X86_USER_SPACE_MSR the
+// x2APIC feature is withdrawn: its MSRs could not reach the APIC model.
+func TestCPUIDClearFeature(t *testing.T) {
+	tmpl, _, err := buildCPUID(hostTable(t), accel.CPUModel{Name: "kvm64"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const x2apic = 1 << 21
+	if get(t, tmpl.forVCPU(0, 0), 1, 0).ECX&x2apic == 0 {
+		t.Fatal("kvm64 under KVM lacks x2apic to begin with")
+	}
+	tmpl.clearFeature("x2apic")
+	if ecx := get(t, tmpl.forVCPU(0, 0), 1, 0).ECX; ecx&x2apic != 0 {
+		t.Errorf("CPUID.1:ECX %#x still has x2apic", ecx)
+	}
+	// The vendor string is repeated in leaf 0x80000000, as QEMU does.
+	if e := get(t, tmpl.forVCPU(0, 0), 0x80000000, 0); e.EBX != 0x756e6547 || e.EDX != 0x49656e69 || e.ECX != 0x6c65746e {
+		t.Errorf("leaf 0x80000000: %#x %#x %#x, want GenuineIntel", e.EBX, e.EDX, e.ECX)
+	}
+}

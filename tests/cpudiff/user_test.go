@@ -382,7 +382,15 @@ func TestUserSequences(t *testing.T) {
 	divss %xmm1, %xmm0
 	ud2
 `},
-		{Name: "x87-unmasked-exception-is-mf", Stop: AtVector(vecMF), Code: `
+		// An unmasked #Z is a pre-computation exception: FDIVP leaves
+		// its operands and TOP alone (SDM vol. 1, 8.5.3); the next
+		// waiting instruction raises #MF.
+		{Name: "x87-unmasked-exception-is-mf", Stop: AtVector(vecMF), Want: want(func(e *expect) {
+			f := e.r.State.FPU
+			e.eq("top", uint64(f.FSW>>11&7), 6)
+			e.eq("fsw.es|ze", uint64(f.FSW&0x84), 0x84)
+			e.eq("ftw", uint64(f.FTW), 0xc0)
+		}), Code: `
 	fninit
 	movw $0x037b, DATA+0x3000
 	fldcw DATA+0x3000
