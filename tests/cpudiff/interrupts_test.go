@@ -130,7 +130,7 @@ func (a *pendingAPIC) Write(off uint64, size int, val uint64) {
 	}
 }
 
-func (a *pendingAPIC) ReadMSR(index uint32) (uint64, bool)     { return 0, false }
+func (a *pendingAPIC) ReadMSR(index uint32) (uint64, bool)    { return 0, false }
 func (a *pendingAPIC) WriteMSR(index uint32, val uint64) bool { return false }
 
 // TestExternalInterrupts delivers interrupts from the machine's local APIC
