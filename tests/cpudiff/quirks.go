@@ -79,3 +79,5 @@ const quirkGuestBreakpoints = "the guest's own breakpoints and watchpoints (DR0-
 const quirkDAA = "DAA, DAS, AAA, AAS and BOUND raise #UD in 32-bit code at CPL3 here"
 
 const quirkIRQWindow = "KVM here asks for no interrupt-window exit while it emulates CPL0 code: an interrupt that becomes deliverable (STI, POPF, CR8) is injected only at the next exit, typically HLT; at CPL3 the RF pushed with an interrupt before the first instruction is sometimes 1"
+
+const quirkRing3IO = "KVM here raises #GP for port I/O at CPL3 even when IOPL or the TSS I/O bitmap allows it"
