@@ -464,6 +464,18 @@ func TestExceptionDelivery(t *testing.T) {
 `
 	runCases(t, []Case{
 		{Name: "user64-fault-switches-to-rsp0", Start: User64, Stop: AtVector(vecUD), Code: "mov $0x77, %rax\n ud2\n"},
+		// The handler's code segment is loaded by delivery: its
+		// descriptor's accessed bit is set, in the GDT and the cache.
+		{Name: "delivery-sets-accessed-bit", Start: User64, Stop: AtVector(vecUD),
+			Setup: func(w *World) {
+				w.SetGDT(FreeSel, Desc(0, 0xfffff, AccCode, FlagG|FlagL))
+				lo, hi := Gate64(FreeSel, Stub(vecUD), 0xe, 3, 0)
+				w.SetIDT64(vecUD, lo, hi)
+			}, Code: "ud2\n",
+			Want: want(func(e *expect) {
+				e.eq("cs.type", uint64(e.r.State.CS.Type), 0xb)
+				e.eq("descriptor accessed", uint64(e.r.RAM[GDTBase+FreeSel+5]&1), 1)
+			})},
 		{Name: "user64-rsp0-aligned-down", Start: User64, Stop: AtVector(vecGP), Want: frameCode(0),
 			Setup: func(w *World) { w.Put64(TSS64Base+4, KernStack-0x28) }, Code: "hlt\n"},
 		{Name: "cpl0-same-level-aligns-rsp", Start: Long64, Stop: AtVector(vecUD),
