@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"testing"
 
 	"gemu/accel"
 	"gemu/accel/interp"
@@ -117,14 +116,23 @@ func KVM() accel.Accelerator    { return kvm.New(kvm.Options{}) }
 
 // RunCase runs c on the interpreter and, when usable, on KVM, and reports
 // every difference and every broken expectation as a test failure.
-func (e *Env) RunCase(t *testing.T, c *Case) {
+func (e *Env) RunCase(t Reporter, c *Case) {
 	t.Helper()
 	e.RunPair(t, c)
 }
 
+// Reporter is the part of *testing.T that RunPair reports through, so that
+// a caller can collect a case's failures (known interpreter bugs).
+type Reporter interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Logf(format string, args ...any)
+	Fatal(args ...any)
+}
+
 // RunPair is RunCase that also returns the results: the interpreter's,
 // and KVM's or nil.
-func (e *Env) RunPair(t *testing.T, c *Case) (ri, rk *Result) {
+func (e *Env) RunPair(t Reporter, c *Case) (ri, rk *Result) {
 	t.Helper()
 	w, err := e.Build(c)
 	if err != nil {
