@@ -107,6 +107,7 @@ type APIC struct {
 	deadline uint64        // IA32_TSC_DEADLINE
 	timer    hw.Timer
 	timerGen uint64
+	callAt   time.Duration // when timer calls back (later than nextAt under minPeriod)
 
 	warnings int // guarded by mu
 

@@ -6,9 +6,13 @@ import (
 	"gemu/migration/vmstate"
 )
 
-// maxSpan caps a saved timer interval (a century; the longest real count is
-// 2^32 × 128 ns, about 9 minutes, and a TSC deadline may be far off).
+// maxSpan caps the saved time since a count started (a century; the
+// longest real count is 2^32 × 128 ns, about 9 minutes).
 const maxSpan = uint64(100 * 365 * 24 * time.Hour)
+
+// never is the saved time until an expiry that lies beyond what a Duration
+// holds (a TSC deadline in the far future).
+const never = ^uint64(0)
 
 // VisitState saves the registers, the pin levels and the timer. Timer
 // times are saved relative to the clock, so the count continues where it
@@ -43,30 +47,56 @@ func (a *APIC) VisitState(v *vmstate.Visitor) {
 	v.Bool("timer-armed", &a.armed)
 	var since, until uint64
 	if !v.Loading() {
-		if now > a.origin {
+		// The count's start matters only while there is a count.
+		if now > a.origin && a.initial != 0 && a.timerMode() != timerDeadline {
 			since = uint64(now - a.origin)
 		}
-		if a.armed && a.nextAt > now {
+		switch {
+		case a.armed && a.nextAt == maxTime:
+			until = never
+		case a.armed && a.nextAt > now:
 			until = uint64(a.nextAt - now)
 		}
 	}
 	v.Uint64("timer-since-start", &since)
 	v.Uint64("timer-until-expiry", &until)
+	// The callback may be due later than the expiry (minPeriod holds it
+	// back): when it runs is state too, so a loaded APIC interrupts when
+	// the saved one would have.
+	var callIn uint64
+	call := !v.Loading() && a.timer != nil && a.callAt != maxTime
+	if call && a.callAt > now {
+		callIn = uint64(a.callAt - now)
+	}
+	v.Optional("timer-callback", call, func() {
+		call = true
+		v.Uint64("in-ns", &callIn)
+		v.Check(callIn <= uint64(minPeriod) || callIn == until, "timer callback in %d ns, expiry in %d ns", callIn, until)
+		v.Check(a.armed, "timer callback while the timer is not armed")
+	})
 	if !v.Loading() || v.Err() != nil {
 		return
 	}
-	a.check(v, since, until)
+	a.check(v, now, since, until)
 	if v.Err() != nil {
 		return
 	}
 	a.origin = now - time.Duration(since)
 	a.nextAt = now + time.Duration(until)
-	a.schedule(now)
+	if until == never {
+		a.nextAt = maxTime
+	}
+	if call {
+		a.stopTimer()
+		a.arm(now + time.Duration(callIn))
+	} else {
+		a.schedule(now)
+	}
 	a.update(true)
 }
 
 // check validates a loaded state.
-func (a *APIC) check(v *vmstate.Visitor, since, until uint64) {
+func (a *APIC) check(v *vmstate.Visitor, now time.Duration, since, until uint64) {
 	v.Check(a.base&^(a.addrMask|baseBSP|baseX2APIC|baseEnable) == 0, "APIC base %#x has reserved bits", a.base)
 	v.Check((a.base&baseBSP != 0) == a.bsp, "APIC base %#x: BSP flag differs from this processor's", a.base)
 	if a.x2() {
@@ -94,7 +124,8 @@ func (a *APIC) check(v *vmstate.Visitor, since, until uint64) {
 		v.Check(a.swEnabled() || l&lvtMasked != 0, "LVT entry %d unmasked while the APIC is software-disabled", i)
 	}
 	v.Check(a.divide&^dividerMask == 0, "divide configuration %#x has reserved bits", a.divide)
-	v.Check(since <= maxSpan && until <= maxSpan, "timer interval %d/%d ns too long", since, until)
+	v.Check(since <= maxSpan, "timer started %d ns ago", since)
+	v.Check(until == never || until <= uint64(maxTime-now), "timer expiry %d ns away", until) // a TSC deadline may be centuries off
 	if a.armed {
 		if a.timerMode() == timerDeadline {
 			v.Check(a.deadline != 0, "TSC-deadline timer armed without a deadline")

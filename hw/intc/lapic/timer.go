@@ -8,6 +8,9 @@ import "time"
 // is computed from the clock time since the count started, and a clock
 // callback fires at each expiry.
 
+// maxTime is the latest time a timer can be set for.
+const maxTime = time.Duration(1<<63 - 1)
+
 // shift is log2 of the divisor: DCR bits 3,1:0 = 000 divide by 2 ... 110 by
 // 128, 111 by 1 (SDM Figure 10-10).
 func (a *APIC) shift() uint {
@@ -74,7 +77,13 @@ func (a *APIC) schedule(now time.Duration) {
 	if a.timerMode() == timerPeriodic && at < now+minPeriod {
 		at = now + minPeriod
 	}
+	a.arm(at)
+}
+
+// arm schedules the timer's callback at time at.
+func (a *APIC) arm(at time.Duration) {
 	gen := a.timerGen
+	a.callAt = at
 	a.timer = a.clock.AfterFunc(at, func() { a.fire(gen) })
 }
 
@@ -159,6 +168,9 @@ func (a *APIC) writeDeadline(v uint64) {
 	a.armed = v != 0
 	if a.armed {
 		a.nextAt = a.tscToTime(v)
+		if a.nextAt < 0 {
+			a.nextAt = maxTime // beyond what a Duration holds: never, in practice
+		}
 	}
 	a.schedule(now)
 }
