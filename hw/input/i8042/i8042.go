@@ -117,14 +117,16 @@ func (p portHandler) Write(off uint64, size int, val uint64) {
 // ID returns the device path.
 func (k *Controller) ID() string { return k.id }
 
-// Reset returns the controller, keyboard and mouse to their power-on state
-// and lowers both interrupts.
+// Reset returns the controller, keyboard and mouse to their power-on state,
+// lowers both interrupts and drives A20 as the output port's reset value
+// says (enabled).
 func (k *Controller) Reset() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.resetLocked()
 	k.kbdIRQ.Set(false)
 	k.auxIRQ.Set(false)
+	k.a20.Set(k.outPort&opA20 != 0)
 }
 
 func (k *Controller) resetLocked() {

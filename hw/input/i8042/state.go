@@ -8,8 +8,7 @@ import "gemu/migration/vmstate"
 func (k *Controller) VisitState(v *vmstate.Visitor) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	v.Array("ram", k.ram[:])
-	v.Check(k.ram[0]&0x80 == 0, "command byte %#x has bit 7 set", k.ram[0])
+	v.Array("ram", k.ram[:]) // the command byte's reserved bit 7 is stored as written, as QEMU does
 	v.Uint8("status", &k.status)
 	v.Check(k.status&(stOBF|stIBF|stINH|stAUXB) == 0, "status %#x stores derived bits", k.status)
 	v.Uint8("outport", &k.outPort)
