@@ -54,19 +54,20 @@ type Config struct {
 // PM is the power-management register set.
 type PM struct {
 	mu      sync.Mutex
-	pm1Sts  uint16   // guarded by mu
-	pm1En   uint16   // guarded by mu
-	pm1Cnt  uint16   // guarded by mu; SLP_EN and GBL_RLS never stored
-	gpeSts  uint16   // guarded by mu
-	gpeEn   uint16   // guarded by mu
-	apmc    uint8    // guarded by mu; the last byte written to SMI_CMD
-	tmrOff  uint64   // guarded by mu; count = ticks(now) + tmrOff
-	tmrLast uint64   // guarded by mu; the count when TMR_STS was last brought up to date
-	sci     bool     // guarded by mu; the level driven on the SCI line
-	timer   hw.Timer // guarded by mu
-	armed   uint64   // guarded by mu; the count timer fires at
-	gen     uint64   // guarded by mu; invalidates stale timer callbacks
-	warned  int      // guarded by mu
+	pm1Sts  uint16        // guarded by mu
+	pm1En   uint16        // guarded by mu
+	pm1Cnt  uint16        // guarded by mu; SLP_EN and GBL_RLS never stored
+	gpeSts  uint16        // guarded by mu
+	gpeEn   uint16        // guarded by mu
+	apmc    uint8         // guarded by mu; the last byte written to SMI_CMD
+	tmrOff  uint64        // guarded by mu; count = ticks(now-tmrBase) + tmrOff
+	tmrBase time.Duration // guarded by mu
+	tmrLast uint64        // guarded by mu; the count when TMR_STS was last brought up to date
+	sci     bool          // guarded by mu; the level driven on the SCI line
+	timer   hw.Timer      // guarded by mu
+	armed   uint64        // guarded by mu; the count timer fires at
+	gen     uint64        // guarded by mu; invalidates stale timer callbacks
+	warned  int           // guarded by mu
 
 	id          string
 	base, gpe0  uint16
@@ -231,7 +232,13 @@ func timeOf(n uint64) (time.Duration, bool) {
 }
 
 // count is the timer's full 64-bit count at now.
-func (p *PM) count(now time.Duration) uint64 { return ticks(now) + p.tmrOff }
+func (p *PM) count(now time.Duration) uint64 { return ticks(now-p.tmrBase) + p.tmrOff }
+
+// tmrCycle is the time in which the PM timer counts a whole number of
+// ticks: 3579545 Hz and 10^9 ns share the factor 5, so 200 ms hold exactly
+// 715909 ticks. The time since tmrBase modulo tmrCycle is the timer's
+// phase between ticks.
+const tmrCycle = 200 * time.Millisecond
 
 // refresh brings TMR_STS up to date: it is set whenever the timer's top bit
 // has changed since the last look.
@@ -262,9 +269,10 @@ func (p *PM) update() {
 	}
 	p.stopTimer()
 	at, ok := timeOf(next - p.tmrOff)
-	if !ok {
+	if !ok || at > 1<<63-1-p.tmrBase {
 		return
 	}
+	at += p.tmrBase
 	gen := p.gen
 	p.armed = next
 	p.timer = p.clock.AfterFunc(at, func() { p.fire(gen) })

@@ -1,6 +1,10 @@
 package pm
 
-import "gemu/migration/vmstate"
+import (
+	"time"
+
+	"gemu/migration/vmstate"
+)
 
 // VisitState saves the registers as the hardware holds them. The PM timer
 // is saved as its full count, so it continues from there whatever the
@@ -20,9 +24,20 @@ func (p *PM) VisitState(v *vmstate.Visitor) {
 	v.Uint16("gpe0-en", &p.gpeEn)
 	v.Uint8("apmc", &p.apmc)
 	v.Uint64("tmr-count", &count)
+	// Where the timer is between two ticks, so a loaded timer ticks when
+	// the saved one would have.
+	var phase uint64
+	if !v.Loading() && now > p.tmrBase {
+		phase = uint64((now - p.tmrBase) % tmrCycle)
+	}
+	v.Optional("tmr-phase", phase != 0, func() {
+		v.Uint64("ns", &phase)
+		v.Check(phase < uint64(tmrCycle), "timer phase %d ns, the cycle is %d", phase, uint64(tmrCycle))
+	})
 	if v.Loading() && v.Err() == nil {
 		p.stopTimer() // armed for the old count-to-time mapping
-		p.tmrOff = count - ticks(now)
+		p.tmrBase = now - time.Duration(phase)
+		p.tmrOff = count - ticks(time.Duration(phase))
 		p.tmrLast = count
 		p.sci = p.pm1Cnt&cntSCIEn != 0 && (p.pm1Sts&p.pm1En&enValid != 0 || p.gpeSts&p.gpeEn != 0)
 		p.sciLine.Set(p.sci)
