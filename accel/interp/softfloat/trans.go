@@ -23,8 +23,26 @@ const (
 	pi66Lo = 0x243f6a8885a308d3
 )
 
-// termSmall reports whether a series term no longer affects the sum.
-func termSmall(term, sum xf) bool { return term.isZero() || term.exp < sum.exp-132 }
+// termSmall reports whether a series term, just added, no longer affects
+// the sum beyond its last few bits (it lies 120 bits below the sum's top
+// bit, far below what rounding to 64 bits looks at). The series stop
+// there: the rest of an alternating series is smaller than that term, and
+// adding its next, opposite, term could cancel the sticky bit.
+
+// xfRoundInexact rounds a transcendental result. The functions' values at
+// the arguments that reach it are irrational (or, for FYL2X at powers of
+// two, computed as if they were), so the x87 reports PE even when the
+// 64-bit result happens to equal the 128-bit approximation exactly.
+// A tiny result is then an underflow too (masked: the denormal result).
+func (c *Context) xfRoundInexact(a xf) Float80 {
+	c.Status |= Inexact
+	r := c.xfRound(a)
+	if !a.isZero() && r.Exp() == 0 && c.masked(Underflow) {
+		c.Status |= Underflow
+	}
+	return r
+}
+func termSmall(term, sum xf) bool { return term.isZero() || term.exp < sum.exp-120 }
 
 // sinK returns sin(r) for |r| <= pi/4.
 func sinK(r xf) xf {
@@ -175,7 +193,7 @@ func (c *Context) Sin(x Float80) (Float80, bool) {
 		return tinyResult(x), false
 	}
 	s, _ := sinCos(x)
-	return c.xfRound(s), false
+	return c.xfRoundInexact(s), false
 }
 
 // Cos is FCOS.
@@ -188,7 +206,10 @@ func (c *Context) Cos(x Float80) (Float80, bool) {
 		return One, false
 	}
 	_, co := sinCos(x)
-	return c.xfRound(co), false
+	if x.IsZero() {
+		return One, false
+	}
+	return c.xfRoundInexact(co), false
 }
 
 // SinCos is FSINCOS: ST(0) becomes sin and cos is pushed. When out of range
@@ -204,7 +225,7 @@ func (c *Context) SinCos(x Float80) (sin, cos Float80, c2 bool) {
 		return tinyResult(x), One, false
 	}
 	s, co := sinCos(x)
-	return c.xfRound(s), c.xfRound(co), false
+	return c.xfRoundInexact(s), c.xfRoundInexact(co), false
 }
 
 // Tan is FPTAN: ST(0) becomes tan and push is pushed: 1.0, or the NaN
@@ -221,7 +242,7 @@ func (c *Context) Tan(x Float80) (tan, push Float80, c2 bool) {
 		return tinyResult(x), One, false
 	}
 	s, co := sinCos(x)
-	return c.xfRound(xdiv(s, co)), One, false
+	return c.xfRoundInexact(xdiv(s, co)), One, false
 }
 
 // atanK returns atan(t) for 0 <= t <= 1.
@@ -278,7 +299,15 @@ func (c *Context) Atan2(y, x Float80) Float80 {
 	default:
 		ay, ax := xfFrom(y.Abs()), xfFrom(x.Abs())
 		if cmpMag(ay, ax) <= 0 {
-			a = atanK(xdiv(ay, ax))
+			q := xdiv(ay, ax)
+			if !sx && q.exp < -40 {
+				// For |y/x| < 2^-40 the processor returns y/x itself,
+				// rounded (measured on the host: the t^3/3 term only
+				// shows in the directed rounding modes).
+				q.neg = sy
+				return c.xfRoundInexact(q)
+			}
+			a = atanK(q)
 		} else {
 			a = xsub(xfPiO2, atanK(xdiv(ax, ay)))
 		}
@@ -287,7 +316,7 @@ func (c *Context) Atan2(y, x Float80) Float80 {
 		}
 	}
 	a.neg = sy
-	return c.xfRound(a)
+	return c.xfRoundInexact(a)
 }
 
 // expm1K returns e^y - 1 for |y| <= 1.
@@ -403,7 +432,7 @@ func (c *Context) YL2X(y, x Float80) Float80 {
 		gt1 := x.Exp() >= Bias
 		return zero(y.Sign() != !gt1)
 	}
-	return c.xfRound(xmul(xfFrom(y), log2xf(x)))
+	return c.xfRoundInexact(xmul(xfFrom(y), log2xf(x)))
 }
 
 // YL2XP1 is FYL2XP1: y * log2(x + 1), for |x| < 1 - sqrt(2)/2.
@@ -439,5 +468,5 @@ func (c *Context) YL2XP1(y, x Float80) Float80 {
 		return x
 	}
 	l := xmul(lnK(ax, xadd(xfConst(1, 1<<63, 0), ax)), xfLog2E)
-	return c.xfRound(xmul(xfFrom(y), l))
+	return c.xfRoundInexact(xmul(xfFrom(y), l))
 }

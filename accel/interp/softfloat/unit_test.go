@@ -133,3 +133,39 @@ func TestMemoryOperands(t *testing.T) {
 		t.Errorf("FCOM 1, m32 denormal: %v status %#x", o, c.Status)
 	}
 }
+
+// TestTranscendentalFlags: results and flags the host's x87 gives where the
+// 128-bit approximation lands exactly on a 64-bit value (all measured on
+// an Intel host).
+func TestTranscendentalFlags(t *testing.T) {
+	piDown := Float80{Mant: 0xc90fdaa22168c234, SignExp: 0x4000}
+	piUp := Float80{Mant: 0xc90fdaa22168c235, SignExp: 0x4000}
+	minDenormal := Float80{Mant: 1}
+	for _, tc := range []struct {
+		name   string
+		fcw    uint16
+		f      func(c *Context) Float80
+		want   Float80
+		status Exceptions
+	}{
+		{"fsin(pi rounded down), truncating", 0xf7f, func(c *Context) Float80 { r, _ := c.Sin(piDown); return r },
+			Float80{Mant: 0xbfffffffffffffff, SignExp: 0x3fc0}, Inexact},
+		{"fptan(pi rounded up)", 0x27f, func(c *Context) Float80 { r, _, _ := c.Tan(piUp); return r },
+			Float80{Mant: 1 << 63, SignExp: 0x3fbf}, Inexact},
+		{"fyl2x(1, 4): exact, still PE", 0x37f, func(c *Context) Float80 { return c.YL2X(One, f80(4)) }, f80(2), Inexact},
+		{"fpatan(2^-41*(1+2^-63), 1), truncating: y/x itself", 0xf7f, func(c *Context) Float80 {
+			return c.Atan2(Float80{Mant: 0x8000000000000001, SignExp: Bias - 41}, One)
+		}, Float80{Mant: 0x8000000000000001, SignExp: Bias - 41}, Inexact},
+		{"fpatan(2^-40*(1+2^-63), 1), truncating: the series", 0xf7f, func(c *Context) Float80 {
+			return c.Atan2(Float80{Mant: 0x8000000000000001, SignExp: Bias - 40}, One)
+		}, Float80{Mant: 0x8000000000000000, SignExp: Bias - 40}, Inexact},
+		{"fpatan(min denormal, 1): underflow", 0xe7f, func(c *Context) Float80 { return c.Atan2(minDenormal, One) },
+			minDenormal, Inexact | Underflow | Denormal},
+		{"fcos(0)", 0x37f, func(c *Context) Float80 { r, _ := c.Cos(Zero); return r }, One, 0},
+	} {
+		c := NewContext(tc.fcw)
+		if got := tc.f(&c); got != tc.want || c.Status&^C1 != tc.status {
+			t.Errorf("%s: got %v status %#x, want %v status %#x", tc.name, got, c.Status, tc.want, tc.status)
+		}
+	}
+}
