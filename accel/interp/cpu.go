@@ -201,6 +201,7 @@ type CPU struct {
 	// Decoded code; see exec.go.
 	bc         blockCache
 	dec        decoder
+	bfetch     blockFetch
 	curPage    int // page indexes of the running block (-1: none)
 	curPage2   int
 	ctx        uint64 // bumped whenever decoded-block links may be stale

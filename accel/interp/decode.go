@@ -20,7 +20,7 @@ const maxInstLen = 15
 type decoder struct {
 	buf  []byte
 	pos  int
-	more func(d *decoder) bool // appends bytes to buf; false if none
+	fetch *blockFetch // supplies bytes beyond buf (nil: none)
 
 	mode   uint8
 	feat   uint64 // the CPU model's internal feature flags
@@ -46,7 +46,7 @@ func (d *decoder) u8() uint8 {
 			}
 			return 0
 		}
-		if d.more == nil || !d.more(d) || d.pos >= len(d.buf) {
+		if d.fetch == nil || !d.fetch.more(d) || d.pos >= len(d.buf) {
 			if d.status == decOK {
 				d.status = decShort
 			}

@@ -207,45 +207,15 @@ func (c *CPU) buildBlock(lin, ip, pa uint64) *block {
 	if c.singleStep() {
 		limit = 1
 	}
+	bf := &c.bfetch
+	bf.c, bf.b, bf.lin = c, b, lin
+	d.fetch = bf
 	for n < limit {
 		in := &insts[n]
-		start := len(src)
+		bf.start = len(src)
 		d.buf = src
-		first := n == 0
-		crossed := false
-		d.more = func(d *decoder) bool {
-			// The instruction runs into the next page: only the block's
-			// first instruction may do that (and may fault fetching it).
-			if !first || crossed {
-				return false
-			}
-			nlin := lin + uint64(start)
-			if c.mode != mode64 {
-				nlin &= 0xffffffff
-			}
-			pa2 := c.translate(nlin, accExec, c.tlb.mmu)
-			buf := append(c.bc.decBuf[:0], d.buf...)
-			r2 := vm.physRange(pa2)
-			for i := uint64(0); len(buf) < maxInstLen; i++ {
-				if r2 != nil && !c.apicHit(pa2) {
-					buf = append(buf, r2.host[pa2-r2.start+i])
-				} else {
-					buf = append(buf, byte(c.physRead(pa2+i, 1)))
-				}
-			}
-			d.buf = buf
-			if r2 != nil && b.cached {
-				idx2 := r2.page0 + int((pa2-r2.start)>>12)
-				c.markCode(idx2, pa2&^0xfff)
-				b.page2 = idx2
-				b.genp2 = &vm.codeGen[idx2]
-				b.gen2 = b.genp2.Load()
-			} else {
-				b.cached = false
-			}
-			crossed = true
-			return true
-		}
+		bf.first = n == 0
+		bf.crossed = false
 		st := decode(d, in, ip)
 		switch st {
 		case decShort:
@@ -275,7 +245,7 @@ func (c *CPU) buildBlock(lin, ip, pa uint64) *block {
 			in.next &= c.ipMask()
 		}
 		n++
-		if in.pfx&pfxTerm != 0 || crossed {
+		if in.pfx&pfxTerm != 0 || bf.crossed {
 			break
 		}
 		src = src[in.len:]
@@ -285,7 +255,8 @@ func (c *CPU) buildBlock(lin, ip, pa uint64) *block {
 		}
 	}
 done:
-	d.more = nil
+	d.fetch = nil
+	bf.b = nil
 	d.buf = nil
 	b.insts = insts[:n:n]
 	b.endIP = b.insts[n-1].next
@@ -298,6 +269,53 @@ done:
 		c.bc.count++
 	}
 	return b
+}
+
+// blockFetch supplies the decoder with the bytes of an instruction that
+// runs into the next page (only a block's first instruction may).
+type blockFetch struct {
+	c       *CPU
+	b       *block
+	lin     uint64 // linear address of the block
+	start   int    // bytes left in the page when the instruction began
+	first   bool   // decoding the block's first instruction
+	crossed bool   // the instruction crossed into the next page
+}
+
+// more appends the next page's bytes to d.buf; false if the instruction
+// may not cross (not the block's first, or already crossed).
+func (f *blockFetch) more(d *decoder) bool {
+	if !f.first || f.crossed {
+		return false
+	}
+	c, b := f.c, f.b
+	vm := c.vm
+	nlin := f.lin + uint64(f.start)
+	if c.mode != mode64 {
+		nlin &= 0xffffffff
+	}
+	pa2 := c.translate(nlin, accExec, c.tlb.mmu)
+	buf := append(c.bc.decBuf[:0], d.buf...)
+	r2 := vm.physRange(pa2)
+	for i := uint64(0); len(buf) < maxInstLen; i++ {
+		if r2 != nil && !c.apicHit(pa2) {
+			buf = append(buf, r2.host[pa2-r2.start+i])
+		} else {
+			buf = append(buf, byte(c.physRead(pa2+i, 1)))
+		}
+	}
+	d.buf = buf
+	if r2 != nil && b.cached {
+		idx2 := r2.page0 + int((pa2-r2.start)>>12)
+		c.markCode(idx2, pa2&^0xfff)
+		b.page2 = idx2
+		b.genp2 = &vm.codeGen[idx2]
+		b.gen2 = b.genp2.Load()
+	} else {
+		b.cached = false
+	}
+	f.crossed = true
+	return true
 }
 
 // allocInsts returns room for n instructions from the arena.
