@@ -159,27 +159,16 @@ func sseSeq(r *rand.Rand, data []byte) []byte {
 	return b
 }
 
+// sseFamily: XMM sequences, compared through the registers and MXCSR
+// they store.
+var sseFamily = &diffFamily{name: "sse", build: func(r *rand.Rand, g *gen, data []byte) {
+	g.b = append(g.b, sseSeq(r, data)...)
+}, scratch: sseMXDef + 4}
+
 func TestHostDifferentialSSE(t *testing.T) {
 	e := newDiffEnv(t)
 	defer e.host.Close()
-	n := *diffN * 4
-	if testing.Short() {
-		n = 500
-	}
 	r := rand.New(rand.NewPCG(*diffSeed, 100))
-	fails, ok := 0, 0
-	for i := 0; i < n; i++ {
-		err := e.diffCustom(r, func(g *gen, data []byte) {
-			g.b = append(g.b, sseSeq(r, data)...)
-		})
-		if err != nil {
-			fails++
-			if fails <= 10 {
-				t.Errorf("sse sequence %d: %v", i, err)
-			}
-			continue
-		}
-		ok++
-	}
-	t.Logf("sse: %d sequences agree, %d mismatches", ok, fails)
+	run := e.runFamily(t, sseFamily, r, diffCount(4**diffN))
+	t.Logf("sse: %d sequences agree, %d mismatches", run.ok, run.fails)
 }
