@@ -81,6 +81,10 @@ type Target struct {
 	MaxAdvance time.Duration
 	// MaxOps caps the operations decoded from one input (0: 1000).
 	MaxOps int
+	// NoSnapshots says the instance keeps state its sources restore
+	// rather than a snapshot (a router of line levels that every device
+	// re-drives after a load): snapshot operations do nothing.
+	NoSnapshots bool
 }
 
 // Operation kinds, as the low bits of an operation byte select them; the
@@ -189,12 +193,13 @@ func (h *harness) run() error {
 // step decodes and applies one operation, then checks every property.
 func (h *harness) step(n int) error {
 	op := int(h.in.Byte()) % (numBuiltin + len(h.a.Ops))
-	switch op {
-	case opFork:
+	switch {
+	case (op == opFork || op == opHostile) && h.tg.NoSnapshots:
+	case op == opFork:
 		return h.fork()
-	case opHostile:
+	case op == opHostile:
 		return h.hostile()
-	case opAdvance:
+	case op == opAdvance:
 		d := h.duration()
 		h.note("advance %v", d)
 		for _, i := range h.live() {
