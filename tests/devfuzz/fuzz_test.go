@@ -165,7 +165,7 @@ func linuxLike() []byte {
 	s.out("pit", 3, 0x34).out("pit", 0, 0xa9).out("pit", 0, 0x04)
 	s.out("rtc", 0, 0x0a).out("rtc", 1, 0x26).out("rtc", 0, 0x0b).out("rtc", 1, 0x42)
 	s.out("serial", 1, 1).out("serial", 4, 0x0b)
-	s.Op(7, 3, 'a', 'b', 'c').Advance(3 * time.Millisecond).Op(0, 0).Op(0, 0)
+	s.Op(7, 3, 'a', 'b', 'c').Advance(3*time.Millisecond).Op(0, 0).Op(0, 0)
 	s.mmio("apic0", 0xb0, 0)
 	s.Fork(9).Read(s.idx["serial"], 0, 1).Advance(5*time.Millisecond).Op(0, 0)
 	s.mmio("apic0", 0xb0, 0).Op(0, 0)
