@@ -279,11 +279,11 @@ func strAt(s Structure, off int) string {
 	return s.Strings[i-1]
 }
 
-func byteAt(s Structure, off int) uint8    { return s.Data[off-4] }
-func wordAt(s Structure, off int) uint16   { return binary.LittleEndian.Uint16(s.Data[off-4:]) }
-func dwordAt(s Structure, off int) uint32  { return binary.LittleEndian.Uint32(s.Data[off-4:]) }
-func qwordAt(s Structure, off int) uint64  { return binary.LittleEndian.Uint64(s.Data[off-4:]) }
-func lengthOf(s Structure) int             { return len(s.Data) + 4 }
+func byteAt(s Structure, off int) uint8   { return s.Data[off-4] }
+func wordAt(s Structure, off int) uint16  { return binary.LittleEndian.Uint16(s.Data[off-4:]) }
+func dwordAt(s Structure, off int) uint32 { return binary.LittleEndian.Uint32(s.Data[off-4:]) }
+func qwordAt(s Structure, off int) uint64 { return binary.LittleEndian.Uint64(s.Data[off-4:]) }
+func lengthOf(s Structure) int            { return len(s.Data) + 4 }
 func ofType(ss []Structure, t uint8) []Structure {
 	var out []Structure
 	for _, s := range ss {
