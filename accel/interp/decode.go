@@ -18,8 +18,8 @@ const (
 const maxInstLen = 15
 
 type decoder struct {
-	buf  []byte
-	pos  int
+	buf   []byte
+	pos   int
 	fetch *blockFetch // supplies bytes beyond buf (nil: none)
 
 	mode   uint8
