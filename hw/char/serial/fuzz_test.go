@@ -123,7 +123,7 @@ func scriptOps(s *devfuzz.Seq, cmd string, args []string) bool {
 	return true
 }
 
-func FuzzOps(f *testing.F) {
+func fuzzSeeds(f *testing.F) [][]byte {
 	u, _ := New(Config{})
 	seeds := devfuzz.ScriptSeeds(f, []bus.Region{u.Region()}, scriptOps)
 	seeds = append(seeds, (&devfuzz.Seq{}).
@@ -131,7 +131,20 @@ func FuzzOps(f *testing.F) {
 		Op(0, 5, 'h', 'e', 'l', 'l', 'o').Fork(3).Advance(time.Millisecond).Read(0, regIIR, 1).
 		Read(0, regRBR, 1).Op(3, 0, 1, 3, 'a', 'b', 'c').Fork(0).Op(4).Write(0, regMCR, 1, mcrLOOP).
 		Write(0, regTHR, 1, 'x').Advance(10*time.Millisecond).Read(0, regLSR, 1).Bytes())
-	devfuzz.Seed(f, seeds)
+	return seeds
+}
+
+func FuzzOps(f *testing.F) {
+	devfuzz.Seed(f, fuzzSeeds(f))
 	tg := fuzzTarget()
+	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
+}
+
+// FuzzLate is FuzzOps with timer callbacks that run at least 100 µs late,
+// as a host clock under load calls them.
+func FuzzLate(f *testing.F) {
+	devfuzz.Seed(f, fuzzSeeds(f))
+	tg := fuzzTarget()
+	tg.Lag = 100 * time.Microsecond
 	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
 }

@@ -81,6 +81,9 @@ type Target struct {
 	MaxAdvance time.Duration
 	// MaxOps caps the operations decoded from one input (0: 1000).
 	MaxOps int
+	// Lag makes the clock run callbacks at least this late (see Clock);
+	// 0: on time.
+	Lag time.Duration
 	// NoSnapshots says the instance keeps state its sources restore
 	// rather than a snapshot (a router of line levels that every device
 	// re-drives after a load): snapshot operations do nothing.
@@ -156,7 +159,11 @@ type harness struct {
 }
 
 func (h *harness) newInst(now, skew time.Duration) (*inst, error) {
-	env := Env{Clock: NewClock(now), Trace: NewTrace(), Skew: skew}
+	clock := NewClock(now)
+	if h.tg.Lag > 0 {
+		clock = NewLateClock(now, h.tg.Lag)
+	}
+	env := Env{Clock: clock, Trace: NewTrace(), Skew: skew}
 	i := &inst{Instance: h.tg.New(env), env: env, space: bus.NewSpace("fuzz")}
 	for _, r := range i.Regions {
 		if err := i.space.Map(r); err != nil {

@@ -144,7 +144,7 @@ func (a *APIC) invariants() error {
 	return nil
 }
 
-func FuzzOps(f *testing.F) {
+func fuzzSeeds(f *testing.F) [][]byte {
 	regions := []bus.Region{{Name: "apic", Base: DefaultBase, Len: pageSize}}
 	seeds := devfuzz.ScriptSeeds(f, regions, func(s *devfuzz.Seq, cmd string, args []string) bool {
 		num := func(i int) uint64 {
@@ -206,7 +206,20 @@ func FuzzOps(f *testing.F) {
 		Op(8, 0xe0, 8, 0x40, 0x42, 0x0f, 0, 0, 0, 0, 0).Advance(time.Millisecond).Op(3).
 		Op(6, 4).Op(8, 0, 0x3f, 1, 0x55).Op(3).Op(8, 0, 0x0b, 0).Op(0, 0x10|0x20, 0x77, 0).Op(3)
 	seeds = append(seeds, s.Bytes())
-	devfuzz.Seed(f, seeds)
+	return seeds
+}
+
+func FuzzOps(f *testing.F) {
+	devfuzz.Seed(f, fuzzSeeds(f))
 	tg := fuzzTarget()
+	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
+}
+
+// FuzzLate is FuzzOps with timer callbacks that run at least 100 µs late,
+// as a host clock under load calls them.
+func FuzzLate(f *testing.F) {
+	devfuzz.Seed(f, fuzzSeeds(f))
+	tg := fuzzTarget()
+	tg.Lag = 100 * time.Microsecond
 	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
 }

@@ -98,7 +98,7 @@ func (h *HPET) check(irq0, irq8 bool, pins [32]bool) error {
 	return nil
 }
 
-func FuzzOps(f *testing.F) {
+func fuzzSeeds(f *testing.F) [][]byte {
 	h, _ := New(Config{})
 	seeds := devfuzz.ScriptSeeds(f, []bus.Region{h.Region()}, func(s *devfuzz.Seq, cmd string, args []string) bool {
 		if (cmd == "pit" || cmd == "rtc") && len(args) == 1 {
@@ -118,7 +118,20 @@ func FuzzOps(f *testing.F) {
 		Advance(time.Millisecond).Fork(3).Read(0, regISR, 4).Write(0, regISR, 4, 4).Advance(time.Millisecond).
 		Write(0, regCounter, 8, 0xfffffff0).Write(0, tcfg(1), 4, tnIntEnable|tn32Bit).Write(0, tcmp(1), 4, 0x10).
 		Advance(time.Second).Op(0, 1).Op(1, 1).Write(0, regConfig, 4, cfgEnable).Bytes())
-	devfuzz.Seed(f, seeds)
+	return seeds
+}
+
+func FuzzOps(f *testing.F) {
+	devfuzz.Seed(f, fuzzSeeds(f))
 	tg := fuzzTarget()
+	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
+}
+
+// FuzzLate is FuzzOps with timer callbacks that run at least 100 µs late,
+// as a host clock under load calls them.
+func FuzzLate(f *testing.F) {
+	devfuzz.Seed(f, fuzzSeeds(f))
+	tg := fuzzTarget()
+	tg.Lag = 100 * time.Microsecond
 	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
 }

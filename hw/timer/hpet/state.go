@@ -33,7 +33,7 @@ func (h *HPET) VisitState(v *vmstate.Visitor) {
 	})
 	v.Bool("pit", &h.pit)
 	v.Bool("rtc", &h.rtc)
-	var until [NumTimers]uint64
+	var until, overdue [NumTimers]uint64
 	for i := range h.t {
 		t := &h.t[i]
 		v.Struct(fmt.Sprintf("timer%d", i), func() {
@@ -46,10 +46,22 @@ func (h *HPET) VisitState(v *vmstate.Visitor) {
 			v.Check(t.config&tn32Bit == 0 || t.cmp>>32 == 0 && t.period>>32 == 0, "32-bit timer with a 64-bit comparator or period")
 			v.Bool("armed", &t.armed)
 			if !v.Loading() && t.armed {
-				until[i] = t.next - count
+				if t.next >= count {
+					until[i] = t.next - count
+				} else {
+					overdue[i] = count - t.next
+				}
 			}
 			v.Uint64("until-match", &until[i])
 			v.Check(until[i] <= maxTicks, "next match %d ticks away", until[i])
+			// A match the counter has passed whose callback has not run
+			// yet (a host clock calls back late): the loaded HPET calls
+			// back for it as late.
+			v.Optional("overdue", overdue[i] != 0, func() {
+				v.Uint64("ticks", &overdue[i])
+				v.Check(t.armed && until[i] == 0 && overdue[i] <= count && overdue[i] <= maxTicks,
+					"match %d ticks overdue (armed %v, %d ticks away, counter %d)", overdue[i], t.armed, until[i], count)
+			})
 		})
 	}
 	if !v.Loading() || v.Err() != nil {
@@ -60,7 +72,12 @@ func (h *HPET) VisitState(v *vmstate.Visitor) {
 		t := &h.t[i]
 		armed := t.armed && h.enabled()
 		stop(t) // a callback armed before the load is for the old state
-		t.next, t.armed = count+until[i], armed
+		t.next, t.armed = count+until[i]-overdue[i], armed
+		if armed && overdue[i] != 0 {
+			gen := t.gen
+			t.timer = h.clock.AfterFunc(h.epoch-time.Duration(overdue[i]*tickNS), func() { h.fired(i, gen) })
+			continue
+		}
 		h.schedule(i, now)
 	}
 	h.drive(true)

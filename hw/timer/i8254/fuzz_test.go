@@ -71,7 +71,7 @@ func (p *PIT) check(line bool) error {
 	return nil
 }
 
-func FuzzOps(f *testing.F) {
+func fuzzSeeds(f *testing.F) [][]byte {
 	p, _ := New(Config{})
 	s, _ := NewPort61(Port61Config{Timer: p})
 	seeds := devfuzz.ScriptSeeds(f, []bus.Region{p.Region(), s.Region()}, nil)
@@ -80,7 +80,20 @@ func FuzzOps(f *testing.F) {
 		Write(0, regControl, 1, 0x36).Write(0, 0, 1, 0xff).Write(0, 0, 1, 0x10).Fork(5).Advance(20*time.Millisecond).
 		Write(1, 0, 1, 1).Write(0, regControl, 1, 0xb0).Write(0, 2, 1, 0x10).Write(0, 2, 1, 0).
 		Write(0, regControl, 1, 0xc2).Read(0, 2, 1).Advance(time.Millisecond).Read(1, 0, 1).Bytes())
-	devfuzz.Seed(f, seeds)
+	return seeds
+}
+
+func FuzzOps(f *testing.F) {
+	devfuzz.Seed(f, fuzzSeeds(f))
 	tg := fuzzTarget()
+	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
+}
+
+// FuzzLate is FuzzOps with timer callbacks that run at least 100 µs late,
+// as a host clock under load calls them.
+func FuzzLate(f *testing.F) {
+	devfuzz.Seed(f, fuzzSeeds(f))
+	tg := fuzzTarget()
+	tg.Lag = 100 * time.Microsecond
 	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
 }

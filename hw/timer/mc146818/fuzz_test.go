@@ -77,7 +77,7 @@ func (r *RTC) check(line bool) error {
 	return nil
 }
 
-func FuzzOps(f *testing.F) {
+func fuzzSeeds(f *testing.F) [][]byte {
 	r, _ := New(Config{ExtendedBank: true})
 	seeds := devfuzz.ScriptSeeds(f, []bus.Region{r.Region()}, nil)
 	set := func(s *devfuzz.Seq, i, v byte) *devfuzz.Seq { return s.Op(2, i, v) }
@@ -93,7 +93,20 @@ func FuzzOps(f *testing.F) {
 	set(s, regSecondsAlarm, 0xc0)
 	s.Advance(time.Second).Fork(7).Advance(2*time.Second).Read(0, portData, 1).Op(1)
 	seeds = append(seeds, s.Bytes())
-	devfuzz.Seed(f, seeds)
+	return seeds
+}
+
+func FuzzOps(f *testing.F) {
+	devfuzz.Seed(f, fuzzSeeds(f))
 	tg := fuzzTarget()
+	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
+}
+
+// FuzzLate is FuzzOps with timer callbacks that run at least 100 µs late,
+// as a host clock under load calls them.
+func FuzzLate(f *testing.F) {
+	devfuzz.Seed(f, fuzzSeeds(f))
+	tg := fuzzTarget()
+	tg.Lag = 100 * time.Microsecond
 	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
 }
