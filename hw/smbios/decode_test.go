@@ -241,16 +241,16 @@ type guestTables struct {
 }
 
 // readGuest scans the BIOS area of mem (a view of guest memory from
-// address 0) and walks the table behind the entry point Linux uses: the
+// address base) and walks the table behind the entry point Linux uses: the
 // 64-bit one if there is one.
-func readGuest(mem []byte) (*guestTables, error) {
-	const base, size = 0xf0000, 0x10000
-	if len(mem) < base+size {
-		return nil, fmt.Errorf("memory of %d bytes does not reach the BIOS area", len(mem))
+func readGuest(mem []byte, base uint64) (*guestTables, error) {
+	const area, size = 0xf0000, 0x10000
+	if base > area || uint64(len(mem)) < area+size-base {
+		return nil, fmt.Errorf("memory [%#x, +%#x) does not cover the BIOS area", base, len(mem))
 	}
 	g := &guestTables{}
 	var err error
-	g.e3, g.e2, err = scan(mem[base:base+size], base)
+	g.e3, g.e2, err = scan(mem[area-base:area-base+size], area)
 	if err != nil {
 		return nil, err
 	}
@@ -263,10 +263,10 @@ func readGuest(mem []byte) (*guestTables, error) {
 	default:
 		return nil, fmt.Errorf("no entry point in the BIOS area")
 	}
-	if e.table > uint64(len(mem)) || uint64(e.length) > uint64(len(mem))-e.table {
+	if e.table < base || e.table-base > uint64(len(mem)) || uint64(e.length) > uint64(len(mem))-(e.table-base) {
 		return nil, fmt.Errorf("table [%#x, +%#x) is outside memory", e.table, e.length)
 	}
-	g.structures, g.used, err = walk(mem[e.table:e.table+uint64(e.length)], e)
+	g.structures, g.used, err = walk(mem[e.table-base:e.table-base+uint64(e.length)], e)
 	return g, err
 }
 

@@ -176,7 +176,7 @@ func TestGuestView(t *testing.T) {
 			}
 			copy(mem[tb.Addr:], tb.Anchor)
 			copy(mem[tb.TableAddr:], tb.Table)
-			g, err := readGuest(mem)
+			g, err := readGuest(mem, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -622,7 +622,7 @@ func TestDecoderRejects(t *testing.T) {
 func TestBothEntryPointsAgree(t *testing.T) {
 	tb := build(t, configs()["pc"])
 	mem := place(t, tb)
-	g, err := readGuest(mem)
+	g, err := readGuest(mem, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
