@@ -1,8 +1,8 @@
 // Package loader places boot images into guest memory and describes the
 // processor state they start in: Linux bzImage (the x86 boot protocol, 64-bit
 // or 32-bit entry), PVH ELF kernels, Multiboot v1 kernels, BIOS images for
-// -bios, the MultiProcessor Specification tables, and the ACPI tables that
-// hw/acpi builds.
+// -bios, the MultiProcessor Specification tables, the ACPI tables that
+// hw/acpi builds and the SMBIOS tables that hw/smbios builds.
 //
 // Every loader writes through *mem.Guest (so migration sees the pages as
 // dirty), refuses hostile images with an error that names the problem, never
@@ -26,6 +26,9 @@
 //	0xf2000  ACPI tables, RSDP first (ACPIAddr; e820 reserved, found by the
 //	         RSDP scan of 0xe0000-0xfffff and by boot_params.acpi_rsdp_addr
 //	         or the PVH start_info when the machine passes KernelConfig.RSDP)
+//	0xf8000  SMBIOS entry points, "_SM3_" then "_SM_" at +0x20, and the
+//	         structure table at +0x40 (SMBIOSAddr; e820 reserved, found by
+//	         the scan of 0xf0000-0xfffff)
 //
 // Kernels load at 1 MiB, or at a relocatable bzImage's pref_address when its
 // whole init_size fits below the top of low RAM; ELF kernels at their
@@ -38,6 +41,9 @@
 // A bzImage without ACPI finds its CPUs only through MP tables, and only if
 // built with CONFIG_X86_MPPARSE: Debian's generic kernel is, its cloud
 // kernel is not. The MP table takes at most MPTableSize(254) bytes (under
-// 8 KiB) from 0xf0000, and the ACPI tables for 255 CPUs end below 1 MiB, so
-// both fit in the BIOS area together.
+// 8 KiB) from 0xf0000; the ACPI tables for 254 CPUs take under 11 KiB of
+// the 24 KiB from ACPIAddr; the SMBIOS tables for 254 sockets and 2 TiB of
+// RAM take 26 KiB of the 32 KiB from SMBIOSAddr (larger ones put their
+// structure table in another reserved range). So all three fit in the
+// BIOS area together.
 package loader
