@@ -6,9 +6,9 @@ BIN     := $(CURDIR)/bin
 export GEMU_ASSETS := $(ASSETS)
 
 # Debian packages the tests use: the reference QEMU and qemu-img, firmware,
-# the assembler the test guests are built with, and iasl (acpica-tools),
-# which checks the ACPI tables.
-DEBS := qemu-system-x86 qemu-utils seabios binutils cpio acpica-tools
+# the assembler the test guests are built with, iasl (acpica-tools), which
+# checks the ACPI tables, and dmidecode, which checks the SMBIOS tables.
+DEBS := qemu-system-x86 qemu-utils seabios binutils cpio acpica-tools dmidecode
 
 .PHONY: all build run test unit e2e deps assets bench install vet guests clean
 
