@@ -9,8 +9,9 @@ import (
 
 // ACPIAddr is where direct kernel boots place the ACPI tables built by
 // hw/acpi: in the e820-reserved system BIOS area, after the room the MP
-// table takes at MPDefaultAddr (at most MPTableSize(254) bytes, under 8 KiB),
-// with the RSDP first so that operating systems scanning 0xe0000-0xfffff
+// table takes at MPDefaultAddr (at most MPTableSize(254) bytes, under 8 KiB)
+// and before the SMBIOS tables at SMBIOSAddr (24 KiB of room), with the
+// RSDP first so that operating systems scanning 0xe0000-0xfffff
 // for it find it as well as through boot_params.acpi_rsdp_addr or the PVH
 // start_info.
 const ACPIAddr = BIOSAreaStart + 0x2000
