@@ -318,3 +318,20 @@ func TestPCLowMemSplit(t *testing.T) {
 }
 
 func writeFile(p string, b []byte) error { return os.WriteFile(p, b, 0o644) }
+
+func TestModelSignature(t *testing.T) {
+	eax, edx := modelSignature("qemu64", nil)
+	if eax != 0x60fb1 {
+		t.Errorf("qemu64 signature %#x, want 0x60fb1 (family 15, model 107, stepping 1)", eax)
+	}
+	if edx&(1<<25) == 0 || edx&(1<<0) == 0 { // sse, fpu
+		t.Errorf("qemu64 leaf 1 EDX %#x lacks fpu or sse", edx)
+	}
+	_, edx2 := modelSignature("qemu64", []accel.FeatureChange{{Name: "sse", On: false}})
+	if edx2&(1<<25) != 0 {
+		t.Errorf("-sse left in EDX %#x", edx2)
+	}
+	if eax, edx := modelSignature("host", nil); eax != 0 || edx != 0 {
+		t.Errorf("host model reports %#x/%#x, want unknown", eax, edx)
+	}
+}

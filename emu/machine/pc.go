@@ -409,6 +409,12 @@ func (p *pc) boot(m *Machine) (accel.CPUState, error) {
 			return accel.CPUState{}, err
 		}
 	}
+	if !p.micro {
+		// QEMU's microvm has no SMBIOS; its pc has SeaBIOS's.
+		if err := p.placeSMBIOS(m, kc.E820); err != nil {
+			return accel.CPUState{}, err
+		}
+	}
 	b, err := loader.Kernel(m.ram, kc)
 	if err != nil {
 		return accel.CPUState{}, err
