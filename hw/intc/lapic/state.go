@@ -64,7 +64,7 @@ func (a *APIC) VisitState(v *vmstate.Visitor) {
 	// back): when it runs is state too, so a loaded APIC interrupts when
 	// the saved one would have.
 	var callIn uint64
-	call := !v.Loading() && a.timer != nil && a.callAt != maxTime
+	call := !v.Loading() && a.timer != nil && a.armed && a.callAt != maxTime
 	if call && a.callAt > now {
 		callIn = uint64(a.callAt - now)
 	}

@@ -296,7 +296,7 @@ func (r *RTC) writeReg(i, b uint8, now time.Duration) bool {
 		r.freezeCalendar(now)
 		r.cmos[i] = b
 		r.thawCalendar(now)
-		r.schedule(now)
+		r.updateIRQ(now) // a flag updateFlags just found raises IRQ 8
 		return true
 	case i == regA:
 		r.updateFlags(now)
@@ -490,7 +490,9 @@ func (r *RTC) updateIRQ(now time.Duration) {
 	r.schedule(now)
 }
 
-// schedule arms the timer for the next event that would raise IRQF.
+// schedule arms the timer for the next event that would raise IRQF: the
+// first after the divider time the flags were last evaluated at, which may
+// be in the past when a snapshot was taken before a late callback ran.
 func (r *RTC) schedule(now time.Duration) {
 	if r.timer != nil {
 		r.timer.Stop()
@@ -501,7 +503,7 @@ func (r *RTC) schedule(now time.Duration) {
 		return
 	}
 	b, c := r.cmos[regB], r.cmos[regC]
-	d := r.divAt(now)
+	d := r.flagsAt
 	next := int64(-1)
 	consider := func(t int64) {
 		if t > d && (next < 0 || t < next) {

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"gemu/hw/hwtest"
+	"gemu/hw/hwtest/devfuzz"
 	"gemu/migration/vmstate"
 )
 
@@ -36,5 +38,29 @@ func TestYearBeyondDigits(t *testing.T) {
 	}
 	if c, y := g.get(RegCentury), g.get(regYear); c != 0 || y != 0 {
 		t.Errorf("century %d year %d after the rollover, want 0 0", c, y)
+	}
+}
+
+// TestTimeWriteBeforeLateCallback: a periodic event passed, its callback
+// has not run yet (a late host clock), and the guest writes a time
+// register: the write brings the flags up to date, and IRQ 8 rises with
+// the flag rather than a period later.
+func TestTimeWriteBeforeLateCallback(t *testing.T) {
+	clock := devfuzz.NewLateClock(0, time.Millisecond)
+	line := new(hwtest.Line)
+	r, err := New(Config{IRQ: line, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Write(portIndex, 1, regB)
+	r.Write(portData, 1, bPIE|b24)
+	clock.Advance(time.Millisecond) // 1024 Hz: an event passed, the callback waits
+	if line.High() {
+		t.Fatal("IRQ 8 high before anything looked at the flags")
+	}
+	r.Write(portIndex, 1, regSeconds)
+	r.Write(portData, 1, 0x30)
+	if !line.High() {
+		t.Error("IRQ 8 low after a time write flagged the periodic event")
 	}
 }

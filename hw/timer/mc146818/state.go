@@ -14,16 +14,14 @@ const (
 	maxCalendar = 253402300799 // 9999-12-31T23:59:59Z
 )
 
-// VisitState saves the RAM and registers, the divider's phase and the
-// calendar's reading; flags are brought up to date first, so the state
-// carries no pending evaluation.
+// VisitState saves the RAM and registers, the divider's phase, the
+// calendar's reading and how far behind the flags' evaluation is. Saving
+// changes nothing: a snapshot taken before a late callback loads into an
+// RTC that flags and interrupts as the saved one would have.
 func (r *RTC) VisitState(v *vmstate.Visitor) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := r.clock.Now()
-	if !v.Loading() {
-		r.updateFlags(now)
-	}
 	v.Array("cmos", r.cmos[:])
 	v.Check(r.cmos[regA]&aUIP == 0, "register A %#x has UIP stored", r.cmos[regA])
 	v.Check(r.cmos[regC]&^(cPF|cAF|cUF) == 0, "register C %#x has bits that are not flags", r.cmos[regC])
@@ -46,13 +44,24 @@ func (r *RTC) VisitState(v *vmstate.Visitor) {
 	}
 	v.Int64("calendar", &cal)
 	v.Check(cal >= minCalendar && cal <= maxCalendar, "calendar %d outside years 0..9999", cal)
+	// The flags in register C are brought up to date lazily: how far the
+	// divider has run since, so an event not yet flagged (its callback
+	// runs late) is flagged and interrupts after a load as it would have.
+	var lag int64
+	if !v.Loading() {
+		lag = div - r.flagsAt
+	}
+	v.Optional("flags-lag", lag != 0, func() {
+		v.Int64("ns", &lag)
+		v.Check(lag >= 0 && lag <= div, "flags %d ns behind the divider at %d", lag, div)
+	})
 	if !v.Loading() || v.Err() != nil {
 		return
 	}
 	r.divBase, r.divRef = div, now
 	r.calSec = cal
 	r.calDivSec = floorDiv(div, int64(time.Second))
-	r.flagsAt = div
+	r.flagsAt = div - lag
 	r.irqLevel = r.irqf()
 	r.irq.Set(r.irqLevel)
 	r.nmi.Set(r.nmiMasked)
