@@ -202,7 +202,9 @@ type CPU struct {
 	bc         blockCache
 	dec        decoder
 	bfetch     blockFetch
-	curPage    int // page indexes of the running block (-1: none)
+	curBlk     *block // the block running, for fault recovery
+	curIdx     int    // the instruction running in curBlk
+	curPage    int    // page indexes of the running block (-1: none)
 	curPage2   int
 	ctx        uint64 // bumped whenever decoded-block links may be stale
 	wflushSeen uint64

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"encoding/binary"
 	"sync/atomic"
 )
 
@@ -241,8 +242,12 @@ func (c *CPU) buildBlock(lin, ip, pa uint64) *block {
 			if in.next-1 > uint64(c.seg[segCS].Limit) && st == decOK {
 				in.fn = hGP0
 				in.pfx |= pfxTerm
+				st = decTooLong
 			}
 			in.next &= c.ipMask()
+		}
+		if st == decOK {
+			in.kind = fastKind(in, c.mode)
 		}
 		n++
 		if in.pfx&pfxTerm != 0 || bf.crossed {
@@ -371,8 +376,11 @@ func hGP0(c *CPU, in *inst) bool {
 // budget is spent. A fault unwinds here; it is recorded in c.pend for the
 // caller to deliver.
 func (c *CPU) execBlocks(stopAt uint64) {
-	var b *block
-	var i int
+	// The faulting instruction is found through c.curIdx (stored before
+	// each instruction runs) rather than a loop index the deferred
+	// function would capture: a captured index lives in memory and every
+	// iteration would wait on its store.
+	c.curBlk, c.curIdx = nil, -1
 	defer func() {
 		if r := recover(); r != nil {
 			f, ok := r.(*fault)
@@ -380,14 +388,15 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				panic(r)
 			}
 			c.curPage, c.curPage2 = -1, -1
-			if b != nil {
-				c.icount += uint64(i)
+			if b := c.curBlk; b != nil && c.curIdx >= 0 {
+				c.icount += uint64(c.curIdx)
 				if !f.trap {
-					c.rip = b.insts[i].ip
+					c.rip = b.insts[c.curIdx].ip
 				} else {
 					c.icount++
 				}
 			}
+			c.curBlk, c.curIdx = nil, -1
 			c.smcStop = false
 			c.pend = *f
 			c.hasPend = true
@@ -403,34 +412,403 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		if c.irqCheck() {
 			return
 		}
-		b = nil
-		i = 0
-		var nb *block
+		c.curBlk, c.curIdx = nil, -1
+		var b *block
 		if prev != nil && prev.links[0].ip == c.rip && prev.links[0].ctx == c.ctx && prev.links[0].b.valid() {
-			nb = prev.links[0].b // the common case: a loop or a straight-line successor
+			b = prev.links[0].b // the common case: a loop or a straight-line successor
 		} else {
-			nb = c.findBlock(prev)
+			b = c.findBlock(prev)
 		}
-		b = nb
 		c.curPage, c.curPage2 = b.page, b.page2
+		c.curBlk = b
 		if c.singleStep() || c.flags&flagRF != 0 {
 			// RF (set by IRET after a fault) lasts for one instruction.
+			c.curIdx = 0
 			c.stepOne(b)
 			prev = nil
 			c.curPage, c.curPage2 = -1, -1
 			continue
 		}
 		insts := b.insts
-		for i = 0; i < len(insts); i++ {
+		n := len(insts)
+		for i := range insts {
 			in := &insts[i]
-			if in.fn(c, in) {
-				i++
+			c.curIdx = i
+			switch in.kind {
+			case kGeneric:
+				if in.fn(c, in) {
+					n = i + 1
+					goto ended
+				}
+			case kMovRR64:
+				c.R[in.r1] = c.R[in.r2]
+			case kMovRR32:
+				c.R[in.r1] = c.R[in.r2] & 0xffffffff
+			case kMovRI64:
+				c.R[in.r1] = in.imm
+			case kMovRI32:
+				c.R[in.r1] = in.imm & 0xffffffff
+			case kAddRR64:
+				a, b := c.R[in.r1], c.R[in.r2]
+				r := a + b
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 0, a, b, r
+				c.R[in.r1] = r
+			case kAddRR32:
+				a, b := c.R[in.r1], c.R[in.r2]
+				r := a + b
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 32, a, b, r
+				c.R[in.r1] = r & 0xffffffff
+			case kSubRR64:
+				a, b := c.R[in.r1], c.R[in.r2]
+				r := a - b
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, r
+				c.R[in.r1] = r
+			case kSubRR32:
+				a, b := c.R[in.r1], c.R[in.r2]
+				r := a - b
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, r
+				c.R[in.r1] = r & 0xffffffff
+			case kCmpRR64:
+				a, b := c.R[in.r1], c.R[in.r2]
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+			case kCmpRR32:
+				a, b := c.R[in.r1], c.R[in.r2]
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, a-b
+			case kAndRR64:
+				r := c.R[in.r1] & c.R[in.r2]
+				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				c.R[in.r1] = r
+			case kAndRR32:
+				r := c.R[in.r1] & c.R[in.r2]
+				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				c.R[in.r1] = r & 0xffffffff
+			case kOrRR64:
+				r := c.R[in.r1] | c.R[in.r2]
+				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				c.R[in.r1] = r
+			case kOrRR32:
+				r := c.R[in.r1] | c.R[in.r2]
+				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				c.R[in.r1] = r & 0xffffffff
+			case kXorRR64:
+				r := c.R[in.r1] ^ c.R[in.r2]
+				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				c.R[in.r1] = r
+			case kXorRR32:
+				r := c.R[in.r1] ^ c.R[in.r2]
+				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				c.R[in.r1] = r & 0xffffffff
+			case kAdcRR64:
+				c.R[in.r1] = c.adc(c.R[in.r1], c.R[in.r2], 8)
+			case kTestRR64:
+				c.fop, c.fsh, c.fr = fopLogic, 0, c.R[in.r1]&c.R[in.r2]
+			case kTestRR32:
+				c.fop, c.fsh, c.fr = fopLogic, 32, c.R[in.r1]&c.R[in.r2]
+			case kAddRI64:
+				a, b := c.R[in.r1], in.imm
+				r := a + b
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 0, a, b, r
+				c.R[in.r1] = r
+			case kAddRI32:
+				a, b := c.R[in.r1], in.imm
+				r := a + b
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 32, a, b, r
+				c.R[in.r1] = r & 0xffffffff
+			case kSubRI64:
+				a, b := c.R[in.r1], in.imm
+				r := a - b
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, r
+				c.R[in.r1] = r
+			case kSubRI32:
+				a, b := c.R[in.r1], in.imm
+				r := a - b
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, r
+				c.R[in.r1] = r & 0xffffffff
+			case kCmpRI64:
+				a, b := c.R[in.r1], in.imm
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+			case kCmpRI32:
+				a, b := c.R[in.r1], in.imm
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, a-b
+			case kAndRI64:
+				r := c.R[in.r1] & in.imm
+				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				c.R[in.r1] = r
+			case kAndRI32:
+				r := c.R[in.r1] & in.imm
+				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				c.R[in.r1] = r & 0xffffffff
+			case kOrRI64:
+				r := c.R[in.r1] | in.imm
+				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				c.R[in.r1] = r
+			case kOrRI32:
+				r := c.R[in.r1] | in.imm
+				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				c.R[in.r1] = r & 0xffffffff
+			case kXorRI64:
+				r := c.R[in.r1] ^ in.imm
+				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				c.R[in.r1] = r
+			case kXorRI32:
+				r := c.R[in.r1] ^ in.imm
+				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				c.R[in.r1] = r & 0xffffffff
+			case kShlRI64:
+				if n := in.imm & 63; n != 0 {
+					a := c.R[in.r1]
+					r := a << n
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopShl, 0, a, n, r
+					c.R[in.r1] = r
+				}
+			case kShlRI32:
+				a := c.R[in.r1]
+				if n := in.imm & 31; n != 0 {
+					r := a << n
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopShl, 32, a, n, r
+					a = r
+				}
+				c.R[in.r1] = a & 0xffffffff
+			case kShrRI64:
+				if n := in.imm & 63; n != 0 {
+					a := c.R[in.r1]
+					r := a >> n
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopShr, 0, a, n, r
+					c.R[in.r1] = r
+				}
+			case kShrRI32:
+				a := c.R[in.r1] & 0xffffffff
+				if n := in.imm & 31; n != 0 {
+					r := a >> n
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopShr, 32, a, n, r
+					a = r
+				}
+				c.R[in.r1] = a
+			case kSarRI64:
+				if n := in.imm & 63; n != 0 {
+					a := c.R[in.r1]
+					r := uint64(int64(a) >> n)
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSar, 0, a, n, r
+					c.R[in.r1] = r
+				}
+			case kSarRI32:
+				a := c.R[in.r1]
+				if n := in.imm & 31; n != 0 {
+					r := uint64(int64(int32(a)) >> n)
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSar, 32, a, n, r
+					a = r
+				}
+				c.R[in.r1] = a & 0xffffffff
+			case kRolRI64:
+				hRolRI(c, in)
+			case kRorRI64, kRorRI32:
+				hRorRI(c, in)
+			case kImulRR64:
+				hi, lo := mulSigned64(c.R[in.r1], c.R[in.r2])
+				ovf := uint64(0)
+				if hi != uint64(int64(lo)>>63) {
+					ovf = 1
+				}
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopMul, 0, ovf, 0, lo
+				c.R[in.r1] = lo
+			case kImulRR32:
+				r := int64(int32(c.R[in.r1])) * int64(int32(c.R[in.r2]))
+				ovf := uint64(0)
+				if r != int64(int32(r)) {
+					ovf = 1
+				}
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopMul, 32, ovf, 0, uint64(r)
+				c.R[in.r1] = uint64(r) & 0xffffffff
+			case kIncR64, kIncR32:
+				hIncR(c, in)
+			case kDecR64, kDecR32:
+				hDecR(c, in)
+			case kMovsxdRR:
+				c.R[in.r1] = uint64(int64(int32(c.R[in.r2])))
+			case kMovzxRR8:
+				c.R[in.r1] = c.R[in.r2] & 0xff
+			case kLea64:
+				c.R[in.r1] = c.R[in.base] + c.R[in.index]<<in.scale + in.disp
+			case kMovRM64:
+				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
+					c.R[in.r1] = binary.LittleEndian.Uint64(e.page[la&0xfff:])
+				} else {
+					c.R[in.r1] = c.read(in.seg, c.ea(in), 8)
+				}
+			case kMovRM32:
+				la := (c.R[in.base]+c.R[in.index]<<in.scale+in.disp)&in.amask + c.sbase[in.seg]
+				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-4 {
+					c.R[in.r1] = uint64(binary.LittleEndian.Uint32(e.page[la&0xfff:]))
+				} else {
+					c.R[in.r1] = c.read(in.seg, c.ea(in), 4)
+				}
+			case kMovzxRM8:
+				la := (c.R[in.base]+c.R[in.index]<<in.scale+in.disp)&in.amask + c.sbase[in.seg]
+				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 {
+					c.R[in.r1] = uint64(e.page[la&0xfff])
+				} else {
+					c.R[in.r1] = c.read(in.seg, c.ea(in), 1)
+				}
+			case kMovMR64:
+				la := (c.R[in.base]+c.R[in.index]<<in.scale+in.disp)&in.amask + c.sbase[in.seg]
+				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
+					binary.LittleEndian.PutUint64(e.page[la&0xfff:], c.R[in.r1])
+				} else if hMovMR(c, in) {
+					n = i + 1
+					goto ended
+				}
+			case kMovMR32:
+				la := (c.R[in.base]+c.R[in.index]<<in.scale+in.disp)&in.amask + c.sbase[in.seg]
+				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-4 {
+					binary.LittleEndian.PutUint32(e.page[la&0xfff:], uint32(c.R[in.r1]))
+				} else if hMovMR(c, in) {
+					n = i + 1
+					goto ended
+				}
+			case kCmpRM64:
+				b := c.read(in.seg, c.ea(in), 8)
+				a := c.R[in.r1]
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+			case kAddRM64:
+				b := c.read(in.seg, c.ea(in), 8)
+				a := c.R[in.r1]
+				r := a + b
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 0, a, b, r
+				c.R[in.r1] = r
+			case kPush64:
+				v := c.R[in.r1]
+				sp := c.R[4] - 8
+				la := sp + c.sbase[segSS]
+				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
+					binary.LittleEndian.PutUint64(e.page[la&0xfff:], v)
+					c.R[4] = sp
+				} else if hPushR(c, in) {
+					n = i + 1
+					goto ended
+				}
+			case kPop64:
+				sp := c.R[4]
+				la := sp + c.sbase[segSS]
+				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
+					c.R[in.r1] = binary.LittleEndian.Uint64(e.page[la&0xfff:])
+					c.R[4] = sp + 8
+				} else {
+					hPopR(c, in)
+				}
+			case kJcc0, kJcc0 + 1, kJcc0 + 10, kJcc0 + 11: // JO, JNO, JP, JNP
+				if c.cond(in.sub) {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 2:
+				if c.condB() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 3:
+				if !c.condB() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 4:
+				if c.zf() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 5:
+				if !c.zf() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 6:
+				if c.condBE() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 7:
+				if !c.condBE() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 8:
+				if c.sf() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 9:
+				if !c.sf() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 12:
+				if c.condL() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 13:
+				if !c.condL() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 14:
+				if c.condLE() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJcc0 + 15:
+				if !c.condLE() {
+					c.rip = in.imm
+				} else {
+					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kJmp:
+				c.rip = in.imm
+				n = i + 1
 				goto ended
 			}
 		}
 		c.rip = b.endIP
 	ended:
-		c.icount += uint64(i)
+		c.icount += uint64(n)
 		if c.smcStop {
 			c.smcStop = false
 			prev = nil
@@ -439,6 +817,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		}
 		c.curPage, c.curPage2 = -1, -1
 	}
+	c.curBlk, c.curIdx = nil, -1
 }
 
 // stepOne executes the first instruction of b alone, with the debug checks

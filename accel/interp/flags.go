@@ -294,3 +294,35 @@ func (c *CPU) cond(cc uint8) bool {
 	}
 	return v != (cc&1 != 0)
 }
+
+// Conditions for the fast paths: small enough to inline, exact for the
+// lazy states compares and logic operations leave, and cond's full
+// evaluation otherwise.
+
+func (c *CPU) condB() bool { // CF
+	if c.fop == fopSub {
+		return c.fa<<c.fsh < c.fb<<c.fsh
+	}
+	return c.cond(2)
+}
+
+func (c *CPU) condBE() bool { // CF or ZF
+	if c.fop == fopSub {
+		return c.fa<<c.fsh <= c.fb<<c.fsh
+	}
+	return c.cond(6)
+}
+
+func (c *CPU) condL() bool { // SF != OF
+	if c.fop == fopSub {
+		return int64(c.fa<<c.fsh) < int64(c.fb<<c.fsh)
+	}
+	return c.cond(0xc)
+}
+
+func (c *CPU) condLE() bool { // ZF or SF != OF
+	if c.fop == fopSub {
+		return int64(c.fa<<c.fsh) <= int64(c.fb<<c.fsh)
+	}
+	return c.cond(0xe)
+}

@@ -24,29 +24,31 @@ const (
 // inst is one pre-decoded instruction: the handler and every operand
 // resolved, so that executing it touches no decoder state.
 type inst struct {
+	// The first 64 bytes hold what the fast paths and most handlers use.
 	fn    handler
-	imm   uint64 // immediate, sign- or zero-extended as the instruction defines; branch target for relative branches
-	disp  uint64 // displacement, sign-extended; absolute for RIP-relative operands
-	imm2  uint64 // second immediate: ENTER's nesting level, a far pointer's selector
-	ip    uint64 // RIP of the instruction
-	next  uint64 // RIP of the following instruction
-	mask  uint64 // operand-size mask
-	keep  uint64 // bits of a destination register a write preserves
-	amask uint64 // address-size mask
+	kind  uint8  // fast-path kind (fast.go), kGeneric for none
+	r1    uint8  // destination register (or the only register operand)
+	r2    uint8  // source register (register-register forms)
+	base  uint8  // memory operand: base register or zeroReg
+	index uint8  // memory operand: index register or zeroReg
+	scale uint8  // memory operand: shift count 0..3
+	seg   uint8  // memory operand's segment
+	size  uint8  // operand size in bytes
 	op    uint16 // opcode: map<<8 | opcode byte (maps: 0 one-byte, 1 0F, 2 0F38, 3 0F3A)
 	pfx   uint16
-	r1    uint8 // destination register (or the only register operand)
-	r2    uint8 // source register (register-register forms)
-	base  uint8 // memory operand: base register or zeroReg
-	index uint8 // memory operand: index register or zeroReg
-	scale uint8 // memory operand: shift count 0..3
-	seg   uint8 // memory operand's segment
-	size  uint8 // operand size in bytes
 	asize uint8 // address size in bytes
 	len   uint8 // instruction length in bytes
 	sub   uint8 // ModRM.reg of group opcodes, condition code, operation index
 	modrm uint8
-	sse   uint8 // mandatory prefix: 0 none, 1 66, 2 F3, 3 F2
+	imm   uint64 // immediate, sign- or zero-extended as the instruction defines; branch target for relative branches
+	disp  uint64 // displacement, sign-extended; absolute for RIP-relative operands
+	next  uint64 // RIP of the following instruction
+	amask uint64 // address-size mask
+	mask  uint64 // operand-size mask
+	keep  uint64 // bits of a destination register a write preserves
+	ip    uint64 // RIP of the instruction
+	imm2  uint64 // second immediate: ENTER's nesting level, a far pointer's selector
+	sse   uint8  // mandatory prefix: 0 none, 1 66, 2 F3, 3 F2
 }
 
 func (in *inst) mem() bool { return in.pfx&pfxMem != 0 }

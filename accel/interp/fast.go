@@ -1,0 +1,235 @@
+package interp
+
+// Fast paths. The most frequent instruction forms (measured over a Linux
+// boot: register moves, loads and stores, two-operand ALU operations,
+// shifts by an immediate, LEA, IMUL, conditional branches) are executed
+// by a switch inside the block loop (execBlocks) instead of a call through
+// inst.fn: the switch compiles to a jump table, keeps the loop's state in
+// registers and saves the call, the handler's prologue and the reloads
+// after it. Each case does exactly what the instruction's handler does;
+// every other form (and every slow path: a TLB miss, an MMIO access, a
+// fault) goes through inst.fn or the generic memory functions. The decoder
+// still chooses inst.fn for every instruction, so a kind is only a
+// shortcut.
+
+// Fast-path kinds (inst.kind). 64 and 32 are the operand sizes; 32-bit
+// results are zero-extended as every 32-bit register write is.
+const (
+	kGeneric = iota
+	kMovRR64
+	kMovRR32
+	kMovRI64
+	kMovRI32
+	kAddRR64
+	kAddRR32
+	kSubRR64
+	kSubRR32
+	kCmpRR64
+	kCmpRR32
+	kAndRR64
+	kAndRR32
+	kOrRR64
+	kOrRR32
+	kXorRR64
+	kXorRR32
+	kAdcRR64
+	kTestRR64
+	kTestRR32
+	kAddRI64
+	kAddRI32
+	kSubRI64
+	kSubRI32
+	kCmpRI64
+	kCmpRI32
+	kAndRI64
+	kAndRI32
+	kOrRI64
+	kOrRI32
+	kXorRI64
+	kXorRI32
+	kShlRI64
+	kShlRI32
+	kShrRI64
+	kShrRI32
+	kSarRI64
+	kSarRI32
+	kRolRI64
+	kRorRI64
+	kRorRI32
+	kImulRR64
+	kImulRR32
+	kIncR64
+	kIncR32
+	kDecR64
+	kDecR32
+	kMovsxdRR
+	kMovzxRR8
+	// 64-bit mode only: memory operands, branches, the stack.
+	kLea64
+	kMovRM64
+	kMovRM32
+	kMovMR64
+	kMovMR32
+	kMovzxRM8
+	kPush64
+	kPop64
+	kCmpRM64
+	kAddRM64
+	kJmp
+	// kJcc0+cc is Jcc with condition code cc (16 kinds).
+	kJcc0
+)
+
+// fastKind classifies a decoded instruction for the fast path, in decode
+// mode mode; kGeneric when it has none.
+func fastKind(in *inst, mode uint8) uint8 {
+	if in.pfx&(pfxLock|pfxHigh8) != 0 {
+		return kGeneric
+	}
+	mem := in.mem()
+	sz := in.size
+	pick := func(k64, k32 uint8) uint8 {
+		switch sz {
+		case 8:
+			return k64
+		case 4:
+			return k32
+		}
+		return kGeneric
+	}
+	op := in.op
+	switch {
+	case op < 0x40 && op&7 < 6 && op&7 != 0 && op&7 != 2 && op&7 != 4:
+		// ALU Ev,Gv / Gv,Ev (register forms) and rAX, Iz.
+		if mem {
+			if mode != mode64 || sz != 8 || op&7 != 3 {
+				return kGeneric
+			}
+			switch in.sub {
+			case aluCmp:
+				return kCmpRM64
+			case aluAdd:
+				return kAddRM64
+			}
+			return kGeneric
+		}
+		if op&7 == 5 {
+			return aluRIKind(in.sub, sz)
+		}
+		switch in.sub {
+		case aluAdd:
+			return pick(kAddRR64, kAddRR32)
+		case aluSub:
+			return pick(kSubRR64, kSubRR32)
+		case aluCmp:
+			return pick(kCmpRR64, kCmpRR32)
+		case aluAnd:
+			return pick(kAndRR64, kAndRR32)
+		case aluOr:
+			return pick(kOrRR64, kOrRR32)
+		case aluXor:
+			return pick(kXorRR64, kXorRR32)
+		case aluAdc:
+			return pick(kAdcRR64, kGeneric)
+		}
+	case op == 0x81 || op == 0x83:
+		if !mem {
+			return aluRIKind(in.sub, sz)
+		}
+	case op == 0x85:
+		if !mem {
+			return pick(kTestRR64, kTestRR32)
+		}
+	case op == 0x89 || op == 0x8b:
+		if !mem {
+			return pick(kMovRR64, kMovRR32)
+		}
+		if mode == mode64 {
+			if op == 0x8b {
+				return pick(kMovRM64, kMovRM32)
+			}
+			return pick(kMovMR64, kMovMR32)
+		}
+	case op >= 0xb8 && op <= 0xbf, op == 0xc7 && !mem:
+		return pick(kMovRI64, kMovRI32)
+	case op == 0x8d:
+		if mode == mode64 && sz == 8 && in.asize == 8 {
+			return kLea64
+		}
+	case op == 0xc1:
+		if mem || in.pfx&pfxImm == 0 {
+			return kGeneric
+		}
+		switch in.sub {
+		case 4, 6:
+			return pick(kShlRI64, kShlRI32)
+		case 5:
+			return pick(kShrRI64, kShrRI32)
+		case 7:
+			return pick(kSarRI64, kSarRI32)
+		case 0:
+			return pick(kRolRI64, kGeneric)
+		case 1:
+			return pick(kRorRI64, kRorRI32)
+		}
+	case op == 0x1af:
+		if !mem {
+			return pick(kImulRR64, kImulRR32)
+		}
+	case op == 0xff:
+		if !mem && in.sub == 0 {
+			return pick(kIncR64, kIncR32)
+		}
+		if !mem && in.sub == 1 {
+			return pick(kDecR64, kDecR32)
+		}
+	case op == 0x63:
+		if mode == mode64 && !mem && sz == 8 {
+			return kMovsxdRR
+		}
+	case op == 0x1b6:
+		if sz == 4 && in.imm2 == 1 {
+			if !mem {
+				return kMovzxRR8
+			}
+			if mode == mode64 {
+				return kMovzxRM8
+			}
+		}
+	case op >= 0x70 && op <= 0x7f, op >= 0x180 && op <= 0x18f:
+		if mode == mode64 && canonical(in.imm) {
+			return kJcc0 + in.sub
+		}
+	case op == 0xeb || op == 0xe9:
+		if mode == mode64 && canonical(in.imm) {
+			return kJmp
+		}
+	case op >= 0x50 && op <= 0x57:
+		if mode == mode64 && sz == 8 {
+			return kPush64
+		}
+	case op >= 0x58 && op <= 0x5f:
+		if mode == mode64 && sz == 8 && in.r1 != 4 {
+			return kPop64
+		}
+	}
+	return kGeneric
+}
+
+func aluRIKind(sub, sz uint8) uint8 {
+	k := [8][2]uint8{
+		aluAdd: {kAddRI64, kAddRI32},
+		aluSub: {kSubRI64, kSubRI32},
+		aluCmp: {kCmpRI64, kCmpRI32},
+		aluAnd: {kAndRI64, kAndRI32},
+		aluOr:  {kOrRI64, kOrRI32},
+		aluXor: {kXorRI64, kXorRI32},
+	}[sub&7]
+	switch sz {
+	case 8:
+		return k[0]
+	case 4:
+		return k[1]
+	}
+	return kGeneric
+}
