@@ -180,3 +180,12 @@ func FuzzPC(f *testing.F) {
 	tg := pcTarget()
 	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
 }
+
+// FuzzPCLate is FuzzPC with timer callbacks that run at least 100 µs late,
+// as a host clock under load calls them.
+func FuzzPCLate(f *testing.F) {
+	devfuzz.Seed(f, [][]byte{linuxLike()})
+	tg := pcTarget()
+	tg.Lag = 100 * time.Microsecond
+	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
+}

@@ -96,3 +96,12 @@ func FuzzOps32(f *testing.F) {
 	tg := fuzzTarget(false)
 	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
 }
+
+// FuzzLate is FuzzOps with timer callbacks that run at least 100 µs late,
+// as a host clock under load calls them.
+func FuzzLate(f *testing.F) {
+	devfuzz.Seed(f, seeds(f))
+	tg := fuzzTarget(true)
+	tg.Lag = 100 * time.Microsecond
+	f.Fuzz(func(t *testing.T, data []byte) { devfuzz.Run(t, tg, data) })
+}
