@@ -52,7 +52,9 @@ func (c *ManualClock) AfterFunc(d time.Duration, f func()) Timer {
 }
 
 // Advance moves time forward by d, running every callback that falls due, in
-// order; a callback sees Now() equal to its deadline.
+// order; a callback sees Now() equal to its deadline. Several goroutines
+// may advance at once: time never goes back (a callback may then see a
+// later time than its deadline).
 func (c *ManualClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	target := c.now + d
@@ -66,7 +68,9 @@ func (c *ManualClock) Advance(d time.Duration) {
 		t.f()
 		c.mu.Lock()
 	}
-	c.now = target
+	if target > c.now {
+		c.now = target
+	}
 	c.mu.Unlock()
 }
 

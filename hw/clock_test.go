@@ -42,3 +42,27 @@ func TestManualClockRearmFromCallback(t *testing.T) {
 		t.Errorf("periodic callback ran %d times in 10ms, want 10", n)
 	}
 }
+
+// TestManualClockConcurrentAdvance: two goroutines advance the clock (the
+// interpreter's vCPUs each hand their executed instructions to it); time
+// never goes back, whichever finishes last.
+func TestManualClockConcurrentAdvance(t *testing.T) {
+	c := NewManualClock()
+	inCallback, release := make(chan struct{}), make(chan struct{})
+	c.AfterFunc(10*time.Millisecond, func() {
+		close(inCallback)
+		<-release
+	})
+	done := make(chan struct{})
+	go func() {
+		c.Advance(100 * time.Millisecond) // runs the callback at 10ms, which waits
+		close(done)
+	}()
+	<-inCallback
+	c.Advance(200 * time.Millisecond) // from 10ms to 210ms while the first waits
+	close(release)
+	<-done
+	if now := c.Now(); now != 210*time.Millisecond {
+		t.Errorf("Now() = %v after both advances, want 210ms", now)
+	}
+}
