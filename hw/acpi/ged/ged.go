@@ -42,7 +42,11 @@ type GED struct {
 	log      *slog.Logger
 }
 
-var _ hw.Device = (*GED)(nil)
+var (
+	_ hw.Device   = (*GED)(nil)
+	_ bus.Handler = selHandler{}
+	_ bus.Handler = regsHandler{}
+)
 
 // New validates c and returns the device.
 func New(c Config) (*GED, error) {

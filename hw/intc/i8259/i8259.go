@@ -29,7 +29,7 @@ type Config struct {
 	Logger *slog.Logger // guest misbehaviour (nil: discarded)
 }
 
-// chip is one 8259A.
+// chip is one 8259A; its fields are guarded by the PIC's mu.
 type chip struct {
 	irr, isr, imr uint8
 	elcr          uint8 // 1: level-triggered
@@ -61,7 +61,9 @@ type PIC struct {
 }
 
 var (
-	_ hw.Device = (*PIC)(nil)
+	_ hw.Device   = (*PIC)(nil)
+	_ bus.Handler = chipPort{}
+	_ bus.Handler = elcrPort{}
 )
 
 // New validates c and returns the pair in its reset state.

@@ -81,22 +81,22 @@ type APIC struct {
 	mu      sync.Mutex
 	pending atomic.Bool // an interrupt is deliverable; read without mu
 
-	base   uint64 // guarded by mu; IA32_APIC_BASE
-	apicID uint32 // guarded by mu; the ID register (8 bits in xAPIC mode)
-	tpr    uint8  // guarded by mu
-	ldr    uint32 // guarded by mu; xAPIC LDR (bits 31:24)
-	dfr    uint32 // guarded by mu
-	svr    uint32 // guarded by mu
-	isr    [8]uint32
-	tmr    [8]uint32
-	irr    [8]uint32
-	esr    uint32 // guarded by mu; errors since the last ESR write
-	esrReg uint32 // guarded by mu; the ESR as software reads it
-	icrLo  uint32 // guarded by mu
-	icrHi  uint32 // guarded by mu
-	lvt    [numLVT]uint32
-	lint   [2]bool // guarded by mu; LINT0, LINT1 input levels
-	extint bool    // guarded by mu; an ExtINT message waits for its acknowledge
+	base   uint64         // guarded by mu; IA32_APIC_BASE
+	apicID uint32         // guarded by mu; the ID register (8 bits in xAPIC mode)
+	tpr    uint8          // guarded by mu
+	ldr    uint32         // guarded by mu; xAPIC LDR (bits 31:24)
+	dfr    uint32         // guarded by mu
+	svr    uint32         // guarded by mu
+	isr    [8]uint32      // guarded by mu
+	tmr    [8]uint32      // guarded by mu
+	irr    [8]uint32      // guarded by mu
+	esr    uint32         // guarded by mu; errors since the last ESR write
+	esrReg uint32         // guarded by mu; the ESR as software reads it
+	icrLo  uint32         // guarded by mu
+	icrHi  uint32         // guarded by mu
+	lvt    [numLVT]uint32 // guarded by mu
+	lint   [2]bool        // guarded by mu; LINT0, LINT1 input levels
+	extint bool           // guarded by mu; an ExtINT message waits for its acknowledge
 
 	// Timer (guarded by mu).
 	initial  uint32

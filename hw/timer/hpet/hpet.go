@@ -44,6 +44,7 @@ type Config struct {
 // maxTicks bounds how far ahead a match is scheduled (about 2900 years).
 const maxTicks = 1 << 63 / tickNS
 
+// comparator is one timer; its fields are guarded by the HPET's mu.
 type comparator struct {
 	config uint64 // Tn_CONF writable bits
 	cmp    uint64
@@ -57,10 +58,10 @@ type comparator struct {
 // HPET is the timer block.
 type HPET struct {
 	mu       sync.Mutex
-	config   uint64 // guarded by mu
-	isr      uint64 // guarded by mu
-	count    uint64 // guarded by mu; counter value at epoch
-	epoch    time.Duration
+	config   uint64                // guarded by mu
+	isr      uint64                // guarded by mu
+	count    uint64                // guarded by mu; counter value at epoch
+	epoch    time.Duration         // guarded by mu; clock time at which the counter read count
 	t        [NumTimers]comparator // guarded by mu
 	pit, rtc bool                  // guarded by mu; the PIT's and RTC's outputs
 	out0     bool                  // guarded by mu; IRQ 0 as driven
