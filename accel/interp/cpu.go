@@ -204,8 +204,6 @@ type CPU struct {
 	bfetch     blockFetch
 	curBlk     *block // the block running, for fault recovery
 	curIdx     int    // the instruction running in curBlk
-	curPage    int    // page indexes of the running block (-1: none)
-	curPage2   int
 	ctx        uint64 // bumped whenever decoded-block links may be stale
 	wflushSeen uint64
 	feat       uint64 // internal feature flags of the CPU model

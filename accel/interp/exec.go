@@ -2,6 +2,7 @@ package interp
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"sync/atomic"
 )
 
@@ -265,6 +266,7 @@ done:
 	d.buf = nil
 	b.insts = insts[:n:n]
 	b.endIP = b.insts[n-1].next
+	flagLiveness(b.insts)
 	c.bc.insts = c.bc.insts[n:]
 	if b.cached {
 		if c.bc.count >= maxCachedBlocks {
@@ -348,7 +350,7 @@ func (c *CPU) invalidateCode(idx int, pa uint64) {
 	vm := c.vm
 	vm.clearCode(idx)
 	vm.codeGen[idx].Add(1)
-	if c.curPage == idx || c.curPage2 == idx {
+	if b := c.curBlk; b != nil && (b.page == idx || b.page2 == idx) {
 		c.smcStop = true
 	}
 }
@@ -387,7 +389,6 @@ func (c *CPU) execBlocks(stopAt uint64) {
 			if !ok {
 				panic(r)
 			}
-			c.curPage, c.curPage2 = -1, -1
 			if b := c.curBlk; b != nil && c.curIdx >= 0 {
 				c.icount += uint64(c.curIdx)
 				if !f.trap {
@@ -412,21 +413,24 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		if c.irqCheck() {
 			return
 		}
-		c.curBlk, c.curIdx = nil, -1
+		c.curIdx = -1 // a fault finding the block is not an instruction's
 		var b *block
-		if prev != nil && prev.links[0].ip == c.rip && prev.links[0].ctx == c.ctx && prev.links[0].b.valid() {
+		switch {
+		case prev == nil:
+			b = c.findBlock(nil)
+		case prev.links[0].ip == c.rip && prev.links[0].ctx == c.ctx && prev.links[0].b.valid():
 			b = prev.links[0].b // the common case: a loop or a straight-line successor
-		} else {
+		case prev.links[1].ip == c.rip && prev.links[1].ctx == c.ctx && prev.links[1].b != nil && prev.links[1].b.valid():
+			b = prev.links[1].b // the other successor of a conditional branch
+		default:
 			b = c.findBlock(prev)
 		}
-		c.curPage, c.curPage2 = b.page, b.page2
 		c.curBlk = b
 		if c.singleStep() || c.flags&flagRF != 0 {
 			// RF (set by IRET after a fault) lasts for one instruction.
 			c.curIdx = 0
 			c.stepOne(b)
 			prev = nil
-			c.curPage, c.curPage2 = -1, -1
 			continue
 		}
 		insts := b.insts
@@ -451,121 +455,177 @@ func (c *CPU) execBlocks(stopAt uint64) {
 			case kAddRR64:
 				a, b := c.R[in.r1], c.R[in.r2]
 				r := a + b
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 0, a, b, r
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 0, a, b, r
+				}
 				c.R[in.r1] = r
 			case kAddRR32:
 				a, b := c.R[in.r1], c.R[in.r2]
 				r := a + b
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 32, a, b, r
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 32, a, b, r
+				}
 				c.R[in.r1] = r & 0xffffffff
 			case kSubRR64:
 				a, b := c.R[in.r1], c.R[in.r2]
 				r := a - b
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, r
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, r
+				}
 				c.R[in.r1] = r
 			case kSubRR32:
 				a, b := c.R[in.r1], c.R[in.r2]
 				r := a - b
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, r
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, r
+				}
 				c.R[in.r1] = r & 0xffffffff
 			case kCmpRR64:
 				a, b := c.R[in.r1], c.R[in.r2]
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+				}
 			case kCmpRR32:
 				a, b := c.R[in.r1], c.R[in.r2]
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, a-b
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, a-b
+				}
 			case kAndRR64:
 				r := c.R[in.r1] & c.R[in.r2]
-				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 0, r
+				}
 				c.R[in.r1] = r
 			case kAndRR32:
 				r := c.R[in.r1] & c.R[in.r2]
-				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 32, r
+				}
 				c.R[in.r1] = r & 0xffffffff
 			case kOrRR64:
 				r := c.R[in.r1] | c.R[in.r2]
-				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 0, r
+				}
 				c.R[in.r1] = r
 			case kOrRR32:
 				r := c.R[in.r1] | c.R[in.r2]
-				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 32, r
+				}
 				c.R[in.r1] = r & 0xffffffff
 			case kXorRR64:
 				r := c.R[in.r1] ^ c.R[in.r2]
-				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 0, r
+				}
 				c.R[in.r1] = r
 			case kXorRR32:
 				r := c.R[in.r1] ^ c.R[in.r2]
-				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 32, r
+				}
 				c.R[in.r1] = r & 0xffffffff
 			case kAdcRR64:
 				c.R[in.r1] = c.adc(c.R[in.r1], c.R[in.r2], 8)
 			case kTestRR64:
-				c.fop, c.fsh, c.fr = fopLogic, 0, c.R[in.r1]&c.R[in.r2]
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 0, c.R[in.r1]&c.R[in.r2]
+				}
 			case kTestRR32:
-				c.fop, c.fsh, c.fr = fopLogic, 32, c.R[in.r1]&c.R[in.r2]
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 32, c.R[in.r1]&c.R[in.r2]
+				}
 			case kAddRI64:
 				a, b := c.R[in.r1], in.imm
 				r := a + b
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 0, a, b, r
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 0, a, b, r
+				}
 				c.R[in.r1] = r
 			case kAddRI32:
 				a, b := c.R[in.r1], in.imm
 				r := a + b
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 32, a, b, r
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 32, a, b, r
+				}
 				c.R[in.r1] = r & 0xffffffff
 			case kSubRI64:
 				a, b := c.R[in.r1], in.imm
 				r := a - b
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, r
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, r
+				}
 				c.R[in.r1] = r
 			case kSubRI32:
 				a, b := c.R[in.r1], in.imm
 				r := a - b
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, r
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, r
+				}
 				c.R[in.r1] = r & 0xffffffff
 			case kCmpRI64:
 				a, b := c.R[in.r1], in.imm
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+				}
 			case kCmpRI32:
 				a, b := c.R[in.r1], in.imm
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, a-b
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, a-b
+				}
 			case kAndRI64:
 				r := c.R[in.r1] & in.imm
-				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 0, r
+				}
 				c.R[in.r1] = r
 			case kAndRI32:
 				r := c.R[in.r1] & in.imm
-				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 32, r
+				}
 				c.R[in.r1] = r & 0xffffffff
 			case kOrRI64:
 				r := c.R[in.r1] | in.imm
-				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 0, r
+				}
 				c.R[in.r1] = r
 			case kOrRI32:
 				r := c.R[in.r1] | in.imm
-				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 32, r
+				}
 				c.R[in.r1] = r & 0xffffffff
 			case kXorRI64:
 				r := c.R[in.r1] ^ in.imm
-				c.fop, c.fsh, c.fr = fopLogic, 0, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 0, r
+				}
 				c.R[in.r1] = r
 			case kXorRI32:
 				r := c.R[in.r1] ^ in.imm
-				c.fop, c.fsh, c.fr = fopLogic, 32, r
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 32, r
+				}
 				c.R[in.r1] = r & 0xffffffff
 			case kShlRI64:
 				if n := in.imm & 63; n != 0 {
 					a := c.R[in.r1]
 					r := a << n
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopShl, 0, a, n, r
+					if !in.nf {
+						c.fop, c.fsh, c.fa, c.fb, c.fr = fopShl, 0, a, n, r
+					}
 					c.R[in.r1] = r
 				}
 			case kShlRI32:
 				a := c.R[in.r1]
 				if n := in.imm & 31; n != 0 {
 					r := a << n
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopShl, 32, a, n, r
+					if !in.nf {
+						c.fop, c.fsh, c.fa, c.fb, c.fr = fopShl, 32, a, n, r
+					}
 					a = r
 				}
 				c.R[in.r1] = a & 0xffffffff
@@ -573,14 +633,18 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				if n := in.imm & 63; n != 0 {
 					a := c.R[in.r1]
 					r := a >> n
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopShr, 0, a, n, r
+					if !in.nf {
+						c.fop, c.fsh, c.fa, c.fb, c.fr = fopShr, 0, a, n, r
+					}
 					c.R[in.r1] = r
 				}
 			case kShrRI32:
 				a := c.R[in.r1] & 0xffffffff
 				if n := in.imm & 31; n != 0 {
 					r := a >> n
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopShr, 32, a, n, r
+					if !in.nf {
+						c.fop, c.fsh, c.fa, c.fb, c.fr = fopShr, 32, a, n, r
+					}
 					a = r
 				}
 				c.R[in.r1] = a
@@ -588,28 +652,85 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				if n := in.imm & 63; n != 0 {
 					a := c.R[in.r1]
 					r := uint64(int64(a) >> n)
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSar, 0, a, n, r
+					if !in.nf {
+						c.fop, c.fsh, c.fa, c.fb, c.fr = fopSar, 0, a, n, r
+					}
 					c.R[in.r1] = r
 				}
 			case kSarRI32:
 				a := c.R[in.r1]
 				if n := in.imm & 31; n != 0 {
 					r := uint64(int64(int32(a)) >> n)
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSar, 32, a, n, r
+					if !in.nf {
+						c.fop, c.fsh, c.fa, c.fb, c.fr = fopSar, 32, a, n, r
+					}
 					a = r
 				}
 				c.R[in.r1] = a & 0xffffffff
 			case kRolRI64:
-				hRolRI(c, in)
-			case kRorRI64, kRorRI32:
-				hRorRI(c, in)
+				if n := in.imm & 63; n != 0 {
+					r := bits.RotateLeft64(c.R[in.r1], int(n))
+					if in.nf {
+						c.R[in.r1] = r
+						break
+					}
+					if c.fop != fopRaw {
+						c.flags = c.flags&^flagsArith | c.arith()
+						c.fop = fopRaw
+					}
+					f := c.flags&^(flagCF|flagOF) | r&1
+					if (r>>63^r)&1 != 0 {
+						f |= flagOF
+					}
+					c.flags = f
+					c.R[in.r1] = r
+				}
+			case kRorRI64:
+				if n := in.imm & 63; n != 0 {
+					r := bits.RotateLeft64(c.R[in.r1], -int(n))
+					if in.nf {
+						c.R[in.r1] = r
+						break
+					}
+					if c.fop != fopRaw {
+						c.flags = c.flags&^flagsArith | c.arith()
+						c.fop = fopRaw
+					}
+					f := c.flags&^(flagCF|flagOF) | r>>63
+					if (r>>63^r>>62)&1 != 0 {
+						f |= flagOF
+					}
+					c.flags = f
+					c.R[in.r1] = r
+				}
+			case kRorRI32:
+				r := c.R[in.r1] & 0xffffffff
+				if n := in.imm & 31; n != 0 {
+					r = uint64(bits.RotateLeft32(uint32(r), -int(n)))
+					if in.nf {
+						c.R[in.r1] = r
+						break
+					}
+					if c.fop != fopRaw {
+						c.flags = c.flags&^flagsArith | c.arith()
+						c.fop = fopRaw
+					}
+					f := c.flags&^(flagCF|flagOF) | r>>31
+					if (r>>31^r>>30)&1 != 0 {
+						f |= flagOF
+					}
+					c.flags = f
+				}
+				c.R[in.r1] = r
 			case kImulRR64:
 				hi, lo := mulSigned64(c.R[in.r1], c.R[in.r2])
 				ovf := uint64(0)
 				if hi != uint64(int64(lo)>>63) {
 					ovf = 1
 				}
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopMul, 0, ovf, 0, lo
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopMul, 0, ovf, 0, lo
+				}
 				c.R[in.r1] = lo
 			case kImulRR32:
 				r := int64(int32(c.R[in.r1])) * int64(int32(c.R[in.r2]))
@@ -617,12 +738,51 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				if r != int64(int32(r)) {
 					ovf = 1
 				}
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopMul, 32, ovf, 0, uint64(r)
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopMul, 32, ovf, 0, uint64(r)
+				}
 				c.R[in.r1] = uint64(r) & 0xffffffff
-			case kIncR64, kIncR32:
-				hIncR(c, in)
-			case kDecR64, kDecR32:
-				hDecR(c, in)
+			case kIncR64, kIncR32, kDecR64, kDecR32:
+				if in.nf {
+					d := uint64(1)
+					if in.kind >= kDecR64 {
+						d = ^uint64(0)
+					}
+					r := c.R[in.r1] + d
+					if in.kind == kIncR32 || in.kind == kDecR32 {
+						r &= 0xffffffff
+					}
+					c.R[in.r1] = r
+					break
+				}
+				// INC and DEC keep CF: the lazy state records it.
+				var cf uint64
+				switch c.fop {
+				case fopLogic:
+				case fopRaw:
+					cf = c.flags & flagCF
+				case fopSub:
+					if c.fa<<c.fsh < c.fb<<c.fsh {
+						cf = 1
+					}
+				default:
+					cf = c.cfBit()
+				}
+				a := c.R[in.r1]
+				r, op := a+1, uint8(fopInc)
+				if in.kind >= kDecR64 {
+					r, op = a-1, fopDec
+				}
+				sh := uint8(0)
+				if in.kind == kIncR32 || in.kind == kDecR32 {
+					sh = 32
+					c.R[in.r1] = r & 0xffffffff
+				} else {
+					c.R[in.r1] = r
+				}
+				if !in.nf {
+					c.fop, c.fsh, c.fa, c.fb, c.fr = op, sh, a, cf, r
+				}
 			case kMovsxdRR:
 				c.R[in.r1] = uint64(int64(int32(c.R[in.r2])))
 			case kMovzxRR8:
@@ -815,7 +975,6 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		} else {
 			prev = b
 		}
-		c.curPage, c.curPage2 = -1, -1
 	}
 	c.curBlk, c.curIdx = nil, -1
 }

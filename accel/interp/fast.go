@@ -233,3 +233,69 @@ func aluRIKind(sub, sz uint8) uint8 {
 	}
 	return kGeneric
 }
+
+// Dead status flags. Most flag results are overwritten before anything
+// reads them (SHA-256's rotates, the ADD before a CMP): within a block,
+// a backward pass marks the register-only fast-path instructions whose
+// flags nothing reads (inst.nf), and those skip recording them. Flags are
+// live at the end of the block (its successor, an interrupt or an
+// exception frame may see them) and at every instruction that may fault or
+// that has no fast path (an exception frame must show the flags as they
+// are), so the skipped flags can never be observed.
+
+// flagUse returns the status flags a fast-path instruction reads and
+// writes; ok is false for instructions the pass must treat as reading
+// every flag.
+func flagUse(in *inst) (read, write uint64, ok bool) {
+	switch in.kind {
+	case kMovRR64, kMovRR32, kMovRI64, kMovRI32, kMovsxdRR, kMovzxRR8, kLea64, kJmp:
+		return 0, 0, true
+	case kAddRR64, kAddRR32, kSubRR64, kSubRR32, kCmpRR64, kCmpRR32, kAndRR64, kAndRR32,
+		kOrRR64, kOrRR32, kXorRR64, kXorRR32, kTestRR64, kTestRR32,
+		kAddRI64, kAddRI32, kSubRI64, kSubRI32, kCmpRI64, kCmpRI32, kAndRI64, kAndRI32,
+		kOrRI64, kOrRI32, kXorRI64, kXorRI32, kImulRR64, kImulRR32:
+		return 0, flagsArith, true
+	case kShlRI64, kShrRI64, kSarRI64, kShlRI32, kShrRI32, kSarRI32:
+		if in.imm&shiftMask(in.kind) == 0 {
+			return 0, 0, true
+		}
+		return 0, flagsArith, true
+	case kRolRI64, kRorRI64, kRorRI32:
+		if in.imm&shiftMask(in.kind) == 0 {
+			return 0, 0, true
+		}
+		return 0, flagCF | flagOF, true
+	case kIncR64, kIncR32, kDecR64, kDecR32:
+		return 0, flagsArith &^ flagCF, true
+	}
+	if in.kind >= kJcc0 {
+		return condFlags[in.kind-kJcc0], 0, true
+	}
+	return flagsArith, 0, false
+}
+
+func shiftMask(kind uint8) uint64 {
+	switch kind {
+	case kShlRI32, kShrRI32, kSarRI32, kRorRI32:
+		return 31
+	}
+	return 63
+}
+
+// condFlags are the flags condition code cc reads.
+var condFlags = [16]uint64{
+	flagOF, flagOF, flagCF, flagCF, flagZF, flagZF, flagCF | flagZF, flagCF | flagZF,
+	flagSF, flagSF, flagPF, flagPF, flagSF | flagOF, flagSF | flagOF, flagZF | flagSF | flagOF, flagZF | flagSF | flagOF,
+}
+
+// flagLiveness marks the instructions of a block whose flag results are
+// dead.
+func flagLiveness(insts []inst) {
+	live := uint64(flagsArith)
+	for i := len(insts) - 1; i >= 0; i-- {
+		in := &insts[i]
+		r, w, _ := flagUse(in)
+		in.nf = w != 0 && live&w == 0
+		live = live&^w | r
+	}
+}

@@ -40,6 +40,7 @@ type inst struct {
 	len   uint8 // instruction length in bytes
 	sub   uint8 // ModRM.reg of group opcodes, condition code, operation index
 	modrm uint8
+	nf    bool   // fast path: the status flags it writes are dead (see flagLiveness)
 	imm   uint64 // immediate, sign- or zero-extended as the instruction defines; branch target for relative branches
 	disp  uint64 // displacement, sign-extended; absolute for RIP-relative operands
 	next  uint64 // RIP of the following instruction

@@ -45,8 +45,8 @@ func newVCPU(vm *VM, index int) *VCPU {
 	c.vm = vm
 	c.feat = vm.model.feat
 	c.tlb.init()
-	c.curPage, c.curPage2 = -1, -1
 	c.bc.byPA = make(map[uint64][]*block)
+	c.ctx = 1 // zero block links never match
 	c.msr.reset()
 	c.setState(accel.ResetState(index))
 	return v
