@@ -106,7 +106,7 @@ func (r *recorder) Fatalf(format string, args ...any) {
 
 func TestHarnessFindsFaults(t *testing.T) {
 	old := Watchdog
-	Watchdog = 2 * time.Second
+	Watchdog = 300 * time.Millisecond
 	defer func() { Watchdog = old }()
 	w := func(v uint64) []byte { return (&Seq{}).Write(0, 1, 1, v).Bytes() }
 	for _, tc := range []struct {
