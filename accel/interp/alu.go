@@ -297,7 +297,7 @@ func (c *CPU) srcE(in *inst) uint64 {
 	if in.size == 1 {
 		return c.reg8(in.r2)
 	}
-	return c.R[in.r2] & in.mask
+	return c.R[in.r2] & in.mask()
 }
 
 // dstE reads the E operand of a form whose register is in r1.
@@ -308,7 +308,7 @@ func (c *CPU) dstE(in *inst) uint64 {
 	if in.size == 1 {
 		return c.reg8(in.r1)
 	}
-	return c.R[in.r1] & in.mask
+	return c.R[in.r1] & in.mask()
 }
 
 // setE writes the E operand of a form whose register is in r1.
@@ -579,7 +579,7 @@ func hShrRI(c *CPU, in *inst) bool {
 	if in.size == 8 {
 		n = in.imm & 0x3f
 	}
-	a := c.R[in.r1] & in.mask
+	a := c.R[in.r1] & in.mask()
 	if n == 0 {
 		c.wr(in, in.r1, a)
 		return false
@@ -614,13 +614,13 @@ func hRolRI(c *CPU, in *inst) bool {
 	if in.size == 8 {
 		n = in.imm & 0x3f
 	}
-	a := c.R[in.r1] & in.mask
+	a := c.R[in.r1] & in.mask()
 	if n == 0 {
 		c.wr(in, in.r1, a)
 		return false
 	}
 	k := n % w
-	r := (a<<k | a>>(w-k)) & in.mask
+	r := (a<<k | a>>(w-k)) & in.mask()
 	c.materialize()
 	f := c.flags &^ (flagCF | flagOF)
 	f |= r & 1
@@ -638,13 +638,13 @@ func hRorRI(c *CPU, in *inst) bool {
 	if in.size == 8 {
 		n = in.imm & 0x3f
 	}
-	a := c.R[in.r1] & in.mask
+	a := c.R[in.r1] & in.mask()
 	if n == 0 {
 		c.wr(in, in.r1, a)
 		return false
 	}
 	k := n % w
-	r := (a>>k | a<<(w-k)) & in.mask
+	r := (a>>k | a<<(w-k)) & in.mask()
 	c.materialize()
 	f := c.flags &^ (flagCF | flagOF)
 	f |= r >> (w - 1) & 1
@@ -673,9 +673,9 @@ func hShift(c *CPU, in *inst) bool {
 	} else if in.size == 1 {
 		a = c.reg8(in.r1)
 	} else {
-		a = c.R[in.r1] & in.mask
+		a = c.R[in.r1] & in.mask()
 	}
-	a &= in.mask
+	a &= in.mask()
 	r := a
 	if cnt != 0 {
 		r = c.shiftOp(in.sub, a, cnt, in.size)
@@ -791,7 +791,7 @@ func hShd(c *CPU, in *inst) bool {
 		a = c.R[in.r1]
 	}
 	w := uint64(in.size) * 8
-	m := in.mask
+	m := in.mask()
 	a &= m
 	src &= m
 	r := a
@@ -862,8 +862,8 @@ func hBt(c *CPU, in *inst) bool {
 	if in.mem() {
 		ea := c.ea(in)
 		if in.pfx&pfxImm == 0 {
-			so := int64(signExtend(off&in.mask, in.size))
-			ea = (ea + uint64(so>>(3+bits.TrailingZeros64(uint64(in.size))))*uint64(in.size)) & in.amask
+			so := int64(signExtend(off&in.mask(), in.size))
+			ea = (ea + uint64(so>>(3+bits.TrailingZeros64(uint64(in.size))))*uint64(in.size)) & in.amask()
 		}
 		if in.sub == 0 {
 			v = c.read(in.seg, ea, in.size)
@@ -905,7 +905,7 @@ func btOp(op uint8, v, mask uint64) uint64 {
 // BSF, BSR (sub 0 BSF, 1 BSR): a zero source sets ZF and leaves the
 // destination unchanged.
 func hBsfBsr(c *CPU, in *inst) bool {
-	src := c.srcE(in) & in.mask
+	src := c.srcE(in) & in.mask()
 	c.materialize()
 	if src == 0 {
 		c.flags |= flagZF
@@ -924,7 +924,7 @@ func hBsfBsr(c *CPU, in *inst) bool {
 
 // TZCNT, LZCNT (sub 0, 1).
 func hTzLzcnt(c *CPU, in *inst) bool {
-	src := c.srcE(in) & in.mask
+	src := c.srcE(in) & in.mask()
 	w := uint64(in.size) * 8
 	var r uint64
 	if in.sub == 0 {
@@ -948,7 +948,7 @@ func hTzLzcnt(c *CPU, in *inst) bool {
 }
 
 func hPopcnt(c *CPU, in *inst) bool {
-	src := c.srcE(in) & in.mask
+	src := c.srcE(in) & in.mask()
 	r := uint64(bits.OnesCount64(src))
 	c.fop = fopRaw
 	c.flags &^= flagsArith
@@ -971,7 +971,7 @@ func hCmpxchg(c *CPU, in *inst) bool {
 	} else {
 		src = c.R[sreg]
 	}
-	acc := c.R[0] & in.mask
+	acc := c.R[0] & in.mask()
 	var d uint64
 	if in.mem() {
 		if in.pfx&pfxLock != 0 {
@@ -995,7 +995,7 @@ func hCmpxchg(c *CPU, in *inst) bool {
 			c.setReg8(in.r1, src)
 		}
 	} else {
-		d = c.R[in.r1] & in.mask
+		d = c.R[in.r1] & in.mask()
 		if d == acc {
 			c.wr(in, in.r1, src)
 		}

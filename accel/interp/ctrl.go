@@ -80,7 +80,7 @@ func hRetImm(c *CPU, in *inst) bool {
 // LOOPNE, LOOPE, LOOP, JrCXZ (sub 0..3); the count register follows the
 // address size.
 func hLoop(c *CPU, in *inst) bool {
-	am := in.amask
+	am := in.amask()
 	cx := c.R[1] & am
 	take := false
 	switch in.sub {
@@ -120,7 +120,7 @@ func hCallFarImm(c *CPU, in *inst) bool {
 func (c *CPU) farPointer(in *inst) (uint16, uint64) {
 	ea := c.ea(in)
 	off := c.read(in.seg, ea, in.size)
-	sel := c.read(in.seg, (ea+uint64(in.size))&in.amask, 2)
+	sel := c.read(in.seg, (ea+uint64(in.size))&in.amask(), 2)
 	return uint16(sel), off
 }
 
@@ -191,7 +191,7 @@ func hIret(c *CPU, in *inst) bool {
 func hBound(c *CPU, in *inst) bool {
 	ea := c.ea(in)
 	lo := signExtend(c.read(in.seg, ea, in.size), in.size)
-	hi := signExtend(c.read(in.seg, (ea+uint64(in.size))&in.amask, in.size), in.size)
+	hi := signExtend(c.read(in.seg, (ea+uint64(in.size))&in.amask(), in.size), in.size)
 	idx := signExtend(c.R[in.r1], in.size)
 	if int64(idx) < int64(lo) || int64(idx) > int64(hi) {
 		c.raise(excBR)

@@ -336,7 +336,6 @@ func decode(d *decoder, in *inst, ip uint64) decodeStatus {
 		in.sse = 1
 	}
 	in.asize = d.asz()
-	in.amask = sizeMask(in.asize)
 	d.opsize = d.osz()
 	in.size = d.opsize
 	in.op = uint16(b)
@@ -370,16 +369,8 @@ func decode(d *decoder, in *inst, ip uint64) decodeStatus {
 		in.disp += in.next
 	}
 	if in.pfx&pfxRel != 0 {
-		in.imm = (in.next + in.imm2) & sizeMask(in.size)
-	}
-	if in.mask == 0 {
-		in.mask = sizeMask(in.size)
-		switch in.size {
-		case 1:
-			in.keep = ^uint64(0xff)
-		case 2:
-			in.keep = ^uint64(0xffff)
-		}
+		in.imm = (in.next + in.disp) & sizeMask(in.size)
+		in.disp = 0
 	}
 	if d.ud {
 		in.fn = hUD
@@ -749,7 +740,7 @@ func decode1(d *decoder, b uint8) {
 		if d.opsize == 4 {
 			in.imm |= uint64(d.u16()) << 16
 		}
-		in.imm2 = uint64(d.u16())
+		in.imm2 = d.u16()
 		in.fn = hCallFarImm
 	case 0x9b:
 		in.fn = hFwait
@@ -901,7 +892,7 @@ func decode1(d *decoder, b uint8) {
 	case 0xc8:
 		in.size = d.osz64()
 		in.imm = uint64(d.u16())
-		in.imm2 = uint64(d.u8())
+		in.imm2 = uint16(d.u8())
 		in.fn = hEnter
 	case 0xc9:
 		in.size = d.osz64()
@@ -1000,7 +991,7 @@ func decode1(d *decoder, b uint8) {
 		if d.opsize == 4 {
 			in.imm |= uint64(d.u16()) << 16
 		}
-		in.imm2 = uint64(d.u16())
+		in.imm2 = d.u16()
 		in.fn = hJmpFarImm
 		in.pfx |= pfxTerm
 	case 0xec, 0xed, 0xee, 0xef: // IN/OUT DX
@@ -1126,7 +1117,7 @@ func decode1(d *decoder, b uint8) {
 // target wraps to the operand size (16-bit IP) outside 64-bit mode.
 func relBranch(d *decoder, rel uint64) {
 	in := d.in
-	in.imm2 = rel
+	in.disp = rel
 	in.pfx |= pfxTerm | pfxRel
 }
 

@@ -236,7 +236,7 @@ func decode0F(d *decoder, b uint8) {
 		if b&1 != 0 {
 			src = 2
 		}
-		in.imm2 = uint64(src)
+		in.imm2 = uint16(src)
 		if src == 1 && !in.mem() && d.rex == 0 && in.r2 >= 4 && in.r2 < 8 {
 			in.r2 += 16
 			in.pfx |= pfxHigh8
@@ -358,7 +358,6 @@ func decodeGroup9(d *decoder) {
 			} else {
 				in.size = 8
 			}
-			in.mask = ^uint64(0)
 			in.fn = hCmpxchg8b
 			return
 		}

@@ -63,8 +63,8 @@ func memOperandMatches(in *inst, ref x86asm.Inst) (string, bool) {
 		}
 		return x86asm.RAX + x86asm.Reg(r)
 	}
-	disp := in.disp & in.amask
-	refDisp := uint64(m.Disp) & in.amask
+	disp := in.disp & in.amask()
+	refDisp := uint64(m.Disp) & in.amask()
 	if m.Base == x86asm.RIP || m.Base == x86asm.EIP {
 		return "", true
 	}

@@ -797,21 +797,21 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					c.R[in.r1] = c.read(in.seg, c.ea(in), 8)
 				}
 			case kMovRM32:
-				la := (c.R[in.base]+c.R[in.index]<<in.scale+in.disp)&in.amask + c.sbase[in.seg]
+				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-4 {
 					c.R[in.r1] = uint64(binary.LittleEndian.Uint32(e.page[la&0xfff:]))
 				} else {
 					c.R[in.r1] = c.read(in.seg, c.ea(in), 4)
 				}
 			case kMovzxRM8:
-				la := (c.R[in.base]+c.R[in.index]<<in.scale+in.disp)&in.amask + c.sbase[in.seg]
+				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 {
 					c.R[in.r1] = uint64(e.page[la&0xfff])
 				} else {
 					c.R[in.r1] = c.read(in.seg, c.ea(in), 1)
 				}
 			case kMovMR64:
-				la := (c.R[in.base]+c.R[in.index]<<in.scale+in.disp)&in.amask + c.sbase[in.seg]
+				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
 				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
 					binary.LittleEndian.PutUint64(e.page[la&0xfff:], c.R[in.r1])
 				} else if hMovMR(c, in) {
@@ -819,7 +819,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					goto ended
 				}
 			case kMovMR32:
-				la := (c.R[in.base]+c.R[in.index]<<in.scale+in.disp)&in.amask + c.sbase[in.seg]
+				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
 				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-4 {
 					binary.LittleEndian.PutUint32(e.page[la&0xfff:], uint32(c.R[in.r1]))
 				} else if hMovMR(c, in) {

@@ -87,6 +87,11 @@ func fastKind(in *inst, mode uint8) uint8 {
 		return kGeneric
 	}
 	mem := in.mem()
+	if mem && (mode != mode64 || in.asize != 8) {
+		// Memory fast paths compute 64-bit addresses without
+		// segmentation checks: 64-bit mode and address size only.
+		return kGeneric
+	}
 	sz := in.size
 	pick := func(k64, k32 uint8) uint8 {
 		switch sz {

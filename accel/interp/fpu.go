@@ -192,8 +192,8 @@ func hFxsave(c *CPU, in *inst) bool {
 	var buf [512]byte
 	c.fxsaveImage(&buf, in.size == 8)
 	c.probeWriteAt(in.seg, ea, 8)
-	c.probeWriteAt(in.seg, (ea+504)&in.amask, 8)
-	c.writeBytes(in.seg, ea, buf[:416], in.amask)
+	c.probeWriteAt(in.seg, (ea+504)&in.amask(), 8)
+	c.writeBytes(in.seg, ea, buf[:416], in.amask())
 	return c.smcEnd(in)
 }
 
@@ -209,7 +209,7 @@ func hFxrstor(c *CPU, in *inst) bool {
 		c.raiseCode(excGP, 0)
 	}
 	var buf [512]byte
-	c.readBytes(in.seg, ea, buf[:416], in.amask)
+	c.readBytes(in.seg, ea, buf[:416], in.amask())
 	if !c.fxrstorImage(&buf, in.size == 8, true, true) {
 		c.raiseCode(excGP, 0)
 	}
@@ -250,18 +250,18 @@ func hXsave(c *CPU, in *inst) bool {
 	var buf [512]byte
 	c.fxsaveImage(&buf, in.size == 8)
 	c.probeWriteAt(in.seg, ea, 8)
-	c.probeWriteAt(in.seg, (ea+568)&in.amask, 8)
+	c.probeWriteAt(in.seg, (ea+568)&in.amask(), 8)
 	if rfbm&1 != 0 {
-		c.writeBytes(in.seg, ea, buf[:24], in.amask)
-		c.writeBytes(in.seg, (ea+32)&in.amask, buf[32:160], in.amask)
+		c.writeBytes(in.seg, ea, buf[:24], in.amask())
+		c.writeBytes(in.seg, (ea+32)&in.amask(), buf[32:160], in.amask())
 	}
 	if rfbm&2 != 0 {
-		c.writeBytes(in.seg, (ea+24)&in.amask, buf[24:32], in.amask)
-		c.writeBytes(in.seg, (ea+160)&in.amask, buf[160:416], in.amask)
+		c.writeBytes(in.seg, (ea+24)&in.amask(), buf[24:32], in.amask())
+		c.writeBytes(in.seg, (ea+160)&in.amask(), buf[160:416], in.amask())
 	}
-	bv := c.read(in.seg, (ea+512)&in.amask, 8)
+	bv := c.read(in.seg, (ea+512)&in.amask(), 8)
 	bv = bv&^rfbm | rfbm&xcr0Supported
-	c.write(in.seg, (ea+512)&in.amask, 8, bv)
+	c.write(in.seg, (ea+512)&in.amask(), 8, bv)
 	return c.smcEnd(in)
 }
 
@@ -277,13 +277,13 @@ func hXrstor(c *CPU, in *inst) bool {
 		c.raiseCode(excGP, 0)
 	}
 	rfbm := c.xcr0 & (c.R[2]&0xffffffff<<32 | c.R[0]&0xffffffff)
-	bv := c.read(in.seg, (ea+512)&in.amask, 8)
-	comp := c.read(in.seg, (ea+520)&in.amask, 8)
+	bv := c.read(in.seg, (ea+512)&in.amask(), 8)
+	comp := c.read(in.seg, (ea+520)&in.amask(), 8)
 	if comp != 0 || bv&^c.xcr0 != 0 {
 		c.raiseCode(excGP, 0)
 	}
 	var buf [512]byte
-	c.readBytes(in.seg, ea, buf[:416], in.amask)
+	c.readBytes(in.seg, ea, buf[:416], in.amask())
 	saved := c.fpu
 	x87 := rfbm&1 != 0 && bv&1 != 0
 	sse := rfbm&2 != 0 && bv&2 != 0
@@ -303,7 +303,7 @@ func hXrstor(c *CPU, in *inst) bool {
 			// MXCSR is loaded from memory whenever the SSE bit of RFBM is
 			// set and either component is being restored.
 		}
-		mx := uint32(c.read(in.seg, (ea+24)&in.amask, 4))
+		mx := uint32(c.read(in.seg, (ea+24)&in.amask(), 4))
 		if mx&^mxcsrMask != 0 {
 			c.fpu = saved
 			c.raiseCode(excGP, 0)

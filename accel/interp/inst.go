@@ -24,7 +24,8 @@ const (
 // inst is one pre-decoded instruction: the handler and every operand
 // resolved, so that executing it touches no decoder state.
 type inst struct {
-	// The first 64 bytes hold what the fast paths and most handlers use.
+	// 64 bytes: one cache line. Masks follow from the sizes (mask, keep,
+	// amask).
 	fn    handler
 	kind  uint8  // fast-path kind (fast.go), kGeneric for none
 	r1    uint8  // destination register (or the only register operand)
@@ -41,26 +42,37 @@ type inst struct {
 	sub   uint8 // ModRM.reg of group opcodes, condition code, operation index
 	modrm uint8
 	nf    bool   // fast path: the status flags it writes are dead (see flagLiveness)
+	sse   uint8  // mandatory prefix: 0 none, 1 66, 2 F3, 3 F2
+	imm2  uint16 // second immediate: ENTER's nesting level, a far pointer's selector, a source size
 	imm   uint64 // immediate, sign- or zero-extended as the instruction defines; branch target for relative branches
 	disp  uint64 // displacement, sign-extended; absolute for RIP-relative operands
 	next  uint64 // RIP of the following instruction
-	amask uint64 // address-size mask
-	mask  uint64 // operand-size mask
-	keep  uint64 // bits of a destination register a write preserves
 	ip    uint64 // RIP of the instruction
-	imm2  uint64 // second immediate: ENTER's nesting level, a far pointer's selector
-	sse   uint8  // mandatory prefix: 0 none, 1 66, 2 F3, 3 F2
 }
+
+// sizeMasks and keepMasks, indexed by an operand or address size, give
+// the bits of a value of that size and the bits of a register a write of
+// that size preserves.
+var (
+	sizeMasks = [32]uint64{1: 0xff, 2: 0xffff, 4: 0xffffffff, 8: ^uint64(0), 16: ^uint64(0)}
+	keepMasks = [32]uint64{1: ^uint64(0xff), 2: ^uint64(0xffff)}
+)
+
+// mask is the operand-size mask.
+func (in *inst) mask() uint64 { return sizeMasks[in.size&31] }
+
+// amask is the address-size mask.
+func (in *inst) amask() uint64 { return sizeMasks[in.asize&31] }
 
 func (in *inst) mem() bool { return in.pfx&pfxMem != 0 }
 
 // ea computes the memory operand's offset within its segment.
 func (c *CPU) ea(in *inst) uint64 {
-	return (c.R[in.base] + c.R[in.index]<<in.scale + in.disp) & in.amask
+	return (c.R[in.base] + c.R[in.index]<<in.scale + in.disp) & in.amask()
 }
 
 // wr writes v to register r with the instruction's operand size (not for
 // high-byte registers).
 func (c *CPU) wr(in *inst, r uint8, v uint64) {
-	c.R[r] = c.R[r]&in.keep | v&in.mask
+	c.R[r] = c.R[r]&keepMasks[in.size&31] | v&sizeMasks[in.size&31]
 }

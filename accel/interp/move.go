@@ -98,7 +98,7 @@ func hXchgRR(c *CPU, in *inst) bool {
 
 // hXchgM exchanges a register with memory: always locked.
 func hXchgM(c *CPU, in *inst) bool {
-	old := c.atomicXchg(in, c.R[in.r1]&in.mask)
+	old := c.atomicXchg(in, c.R[in.r1]&in.mask())
 	c.wr(in, in.r1, old)
 	return c.smcEnd(in)
 }
@@ -208,7 +208,7 @@ func hSahf(c *CPU, in *inst) bool {
 }
 
 func hXlat(c *CPU, in *inst) bool {
-	off := (c.R[3] + c.R[0]&0xff) & in.amask
+	off := (c.R[3] + c.R[0]&0xff) & in.amask()
 	c.setReg8(0, c.read(in.seg, off, 1))
 	return false
 }
@@ -317,7 +317,7 @@ func hPopa(c *CPU, in *inst) bool {
 func hEnter(c *CPU, in *inst) bool {
 	size := in.size
 	alloc := in.imm
-	level := in.imm2 & 31
+	level := uint64(in.imm2 & 31)
 	m := c.stackMask()
 	sp := c.R[4]
 	bp := c.R[5]

@@ -27,7 +27,7 @@ func (c *CPU) sseSrc(in *inst, n int, align bool) *simd.Vec {
 	switch n {
 	case 16:
 		v.SetU64(0, c.read(in.seg, ea, 8))
-		v.SetU64(1, c.read(in.seg, (ea+8)&in.amask, 8))
+		v.SetU64(1, c.read(in.seg, (ea+8)&in.amask(), 8))
 	case 8:
 		v.SetU64(0, c.read(in.seg, ea, 8))
 	case 4:
@@ -48,7 +48,7 @@ func (c *CPU) sseStore(in *inst, v *simd.Vec, n int, align bool) {
 	case 16:
 		c.probeWriteAt(in.seg, ea, 16)
 		c.write(in.seg, ea, 8, v.U64(0))
-		c.write(in.seg, (ea+8)&in.amask, 8, v.U64(1))
+		c.write(in.seg, (ea+8)&in.amask(), 8, v.U64(1))
 	case 8:
 		c.write(in.seg, ea, 8, v.U64(0))
 	case 4:
@@ -709,7 +709,7 @@ func hMaskmov(c *CPU, in *inst) bool {
 	if in.pfx&pfxSegOvr != 0 {
 		seg = in.seg
 	}
-	di := c.R[7] & in.amask
+	di := c.R[7] & in.amask()
 	var data, mask [16]byte
 	n := 8
 	if in.sse == 1 {
@@ -725,7 +725,7 @@ func hMaskmov(c *CPU, in *inst) bool {
 	}
 	for i := 0; i < n; i++ {
 		if mask[i]&0x80 != 0 {
-			c.write(seg, (di+uint64(i))&in.amask, 1, uint64(data[i]))
+			c.write(seg, (di+uint64(i))&in.amask(), 1, uint64(data[i]))
 		}
 	}
 	return c.smcEnd(in)

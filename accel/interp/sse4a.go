@@ -29,7 +29,7 @@ func decodeSSE4A(d *decoder, b uint8) {
 			return
 		}
 		in.imm = uint64(d.u8())
-		in.imm2 = uint64(d.u8())
+		in.imm2 = uint16(d.u8())
 	}
 	switch {
 	case b == 0x78 && in.sse == 1:
@@ -64,7 +64,7 @@ func insertq(d, s, length, index uint64) uint64 {
 func hExtrqImm(c *CPU, in *inst) bool {
 	c.sseAvailable()
 	x := c.xmm(in.r2)
-	x.SetU64(0, extrq(x.U64(0), in.imm, in.imm2))
+	x.SetU64(0, extrq(x.U64(0), in.imm, uint64(in.imm2)))
 	return false
 }
 
@@ -79,7 +79,7 @@ func hExtrq(c *CPU, in *inst) bool {
 func hInsertqImm(c *CPU, in *inst) bool {
 	c.sseAvailable()
 	d, s := c.xmm(in.r1), c.xmm(in.r2)
-	d.SetU64(0, insertq(d.U64(0), s.U64(0), in.imm, in.imm2))
+	d.SetU64(0, insertq(d.U64(0), s.U64(0), in.imm, uint64(in.imm2)))
 	return false
 }
 

@@ -40,7 +40,7 @@ func (c *CPU) repDone(in *inst, more bool) bool {
 }
 
 func hMovs(c *CPU, in *inst) bool {
-	am := in.amask
+	am := in.amask()
 	step := c.strStep(in)
 	if in.pfx&(pfxRep|pfxRepne) == 0 {
 		v := c.read(in.seg, c.R[6]&am, in.size)
@@ -77,7 +77,7 @@ func (c *CPU) movsFast(in *inst, budget int) int {
 	if c.flags&flagDF != 0 {
 		return 0
 	}
-	am := in.amask
+	am := in.amask()
 	size := uint64(in.size)
 	si, di := c.R[6]&am, c.R[7]&am
 	cnt := c.R[1] & am
@@ -164,7 +164,7 @@ func (c *CPU) fastLin(seg uint8, off uint64, write bool) (uint64, bool) {
 }
 
 func hStos(c *CPU, in *inst) bool {
-	am := in.amask
+	am := in.amask()
 	step := c.strStep(in)
 	v := c.R[0]
 	if in.pfx&(pfxRep|pfxRepne) == 0 {
@@ -194,7 +194,7 @@ func (c *CPU) stosFast(in *inst, budget int) int {
 	if c.flags&flagDF != 0 {
 		return 0
 	}
-	am := in.amask
+	am := in.amask()
 	size := uint64(in.size)
 	di := c.R[7] & am
 	cnt := c.R[1] & am
@@ -242,7 +242,7 @@ func (c *CPU) stosFast(in *inst, budget int) int {
 }
 
 func hLods(c *CPU, in *inst) bool {
-	am := in.amask
+	am := in.amask()
 	step := c.strStep(in)
 	rep := in.pfx&(pfxRep|pfxRepne) != 0
 	if rep && c.R[1]&am == 0 {
@@ -271,7 +271,7 @@ func hLods(c *CPU, in *inst) bool {
 }
 
 func hCmps(c *CPU, in *inst) bool {
-	am := in.amask
+	am := in.amask()
 	step := c.strStep(in)
 	rep := in.pfx&(pfxRep|pfxRepne) != 0
 	if rep && c.R[1]&am == 0 {
@@ -290,7 +290,7 @@ func hCmps(c *CPU, in *inst) bool {
 		}
 		c.setAddrReg(1, c.R[1]-1, am)
 		budget--
-		eq := (a-b)&in.mask == 0
+		eq := (a-b)&in.mask() == 0
 		if c.R[1]&am == 0 || (in.pfx&pfxRep != 0) != eq {
 			return c.repDone(in, false)
 		}
@@ -301,14 +301,14 @@ func hCmps(c *CPU, in *inst) bool {
 }
 
 func hScas(c *CPU, in *inst) bool {
-	am := in.amask
+	am := in.amask()
 	step := c.strStep(in)
 	rep := in.pfx&(pfxRep|pfxRepne) != 0
 	if rep && c.R[1]&am == 0 {
 		c.rip = in.next
 		return true
 	}
-	a := c.R[0] & in.mask
+	a := c.R[0] & in.mask()
 	budget := repChunk
 	for {
 		b := c.read(segES, c.R[7]&am, in.size)
@@ -319,7 +319,7 @@ func hScas(c *CPU, in *inst) bool {
 		}
 		c.setAddrReg(1, c.R[1]-1, am)
 		budget--
-		eq := (a-b)&in.mask == 0
+		eq := (a-b)&in.mask() == 0
 		if c.R[1]&am == 0 || (in.pfx&pfxRep != 0) != eq {
 			return c.repDone(in, false)
 		}
@@ -331,7 +331,7 @@ func hScas(c *CPU, in *inst) bool {
 
 // INS and OUTS check I/O permission before each transfer.
 func hIns(c *CPU, in *inst) bool {
-	am := in.amask
+	am := in.amask()
 	step := c.strStep(in)
 	rep := in.pfx&(pfxRep|pfxRepne) != 0
 	port := uint16(c.R[2])
@@ -363,7 +363,7 @@ func hIns(c *CPU, in *inst) bool {
 }
 
 func hOuts(c *CPU, in *inst) bool {
-	am := in.amask
+	am := in.amask()
 	step := c.strStep(in)
 	rep := in.pfx&(pfxRep|pfxRepne) != 0
 	port := uint16(c.R[2])

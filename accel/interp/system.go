@@ -323,14 +323,14 @@ func hLoadDT(c *CPU, in *inst) bool {
 	var base uint64
 	switch {
 	case c.mode == mode64:
-		base = c.read(in.seg, (ea+2)&in.amask, 8)
+		base = c.read(in.seg, (ea+2)&in.amask(), 8)
 		if !canonical(base) {
 			c.raiseCode(excGP, 0)
 		}
 	case in.size == 2:
-		base = c.read(in.seg, (ea+2)&in.amask, 4) & 0xffffff
+		base = c.read(in.seg, (ea+2)&in.amask(), 4) & 0xffffff
 	default:
-		base = c.read(in.seg, (ea+2)&in.amask, 4)
+		base = c.read(in.seg, (ea+2)&in.amask(), 4)
 	}
 	if in.sub == 2 {
 		c.gdtr.Base, c.gdtr.Limit = base, uint16(limit)
@@ -354,7 +354,7 @@ func hStoreDT(c *CPU, in *inst) bool {
 	}
 	c.probeWriteAt(in.seg, ea, 2+bsize)
 	c.write(in.seg, ea, 2, uint64(dt.Limit))
-	c.write(in.seg, (ea+2)&in.amask, bsize, dt.Base)
+	c.write(in.seg, (ea+2)&in.amask(), bsize, dt.Base)
 	return c.smcEnd(in)
 }
 
@@ -777,7 +777,7 @@ func hFsGsBase(c *CPU, in *inst) bool {
 	if in.sub < 2 {
 		c.wr(in, in.r1, c.seg[seg].Base)
 	} else {
-		v := c.R[in.r1] & in.mask
+		v := c.R[in.r1] & in.mask()
 		if !canonical(v) {
 			c.raiseCode(excGP, 0)
 		}

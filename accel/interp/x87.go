@@ -170,11 +170,11 @@ func (x *x87) loadMem(in *inst, kind int, operand bool) f80 {
 		return sf.FromInt64(int64(c.read(in.seg, ea, 8)))
 	case memF80:
 		var b [10]byte
-		c.readBytes(in.seg, ea, b[:], in.amask)
+		c.readBytes(in.seg, ea, b[:], in.amask())
 		return sf.FromBytes(b[:])
 	case memBCD:
 		var b [10]byte
-		c.readBytes(in.seg, ea, b[:], in.amask)
+		c.readBytes(in.seg, ea, b[:], in.amask())
 		return sf.FromBCD(b)
 	}
 	return f80{}
@@ -410,7 +410,7 @@ func hX87Store(c *CPU, in *inst) bool {
 	case esc == 3 && sub == 7: // FSTP m80
 		var b [10]byte
 		v.PutBytes(b[:])
-		c.writeBytes(in.seg, ea, b[:], in.amask)
+		c.writeBytes(in.seg, ea, b[:], in.amask())
 	case esc == 3: // FIST/FISTP/FISTTP m32
 		r := x.ctx.ToInt(v, 32, sub == 1)
 		if !x.finishStore() {
@@ -422,7 +422,7 @@ func hX87Store(c *CPU, in *inst) bool {
 		if !x.finishStore() {
 			return false
 		}
-		c.writeBytes(in.seg, ea, b[:], in.amask)
+		c.writeBytes(in.seg, ea, b[:], in.amask())
 	case esc == 7 && sub == 7: // FISTP m64
 		r := x.ctx.ToInt(v, 64, false)
 		if !x.finishStore() {
@@ -853,9 +853,9 @@ func (c *CPU) writeEnv(in *inst, ea uint64) {
 	f := &c.fpu
 	w := func(i int, v uint64) {
 		if in.size == 2 {
-			c.write(in.seg, (ea+uint64(2*i))&in.amask, 2, v&0xffff)
+			c.write(in.seg, (ea+uint64(2*i))&in.amask(), 2, v&0xffff)
 		} else {
-			c.write(in.seg, (ea+uint64(4*i))&in.amask, 4, v&0xffffffff)
+			c.write(in.seg, (ea+uint64(4*i))&in.amask(), 4, v&0xffffffff)
 		}
 	}
 	w(0, uint64(f.fcw)|0xffff0000)
@@ -878,9 +878,9 @@ func (c *CPU) readEnv(in *inst, ea uint64) {
 	f := &c.fpu
 	r := func(i int) uint64 {
 		if in.size == 2 {
-			return c.read(in.seg, (ea+uint64(2*i))&in.amask, 2)
+			return c.read(in.seg, (ea+uint64(2*i))&in.amask(), 2)
 		}
-		return c.read(in.seg, (ea+uint64(4*i))&in.amask, 4)
+		return c.read(in.seg, (ea+uint64(4*i))&in.amask(), 4)
 	}
 	fcw, fsw, ftw := uint16(r(0)), uint16(r(1)), uint16(r(2))
 	fip, sel, fdp, dsel := r(3), r(4), r(5), r(6)
@@ -914,14 +914,14 @@ func hFnsave(c *CPU, in *inst) bool {
 	ea := c.ea(in)
 	n := envSize(in)
 	c.probeWriteAt(in.seg, ea, uint8(n))
-	c.probeWriteAt(in.seg, (ea+n+72)&in.amask, 8)
+	c.probeWriteAt(in.seg, (ea+n+72)&in.amask(), 8)
 	c.writeEnv(in, ea)
 	var b [80]byte
 	for i := 0; i < 8; i++ {
 		v := c.fpu.stGet(i)
 		v.PutBytes(b[10*i:])
 	}
-	c.writeBytes(in.seg, (ea+n)&in.amask, b[:], in.amask)
+	c.writeBytes(in.seg, (ea+n)&in.amask(), b[:], in.amask())
 	hFninit(c, in)
 	return c.smcEnd(in)
 }
@@ -931,7 +931,7 @@ func hFrstor(c *CPU, in *inst) bool {
 	ea := c.ea(in)
 	n := envSize(in)
 	var b [80]byte
-	c.readBytes(in.seg, (ea+n)&in.amask, b[:], in.amask)
+	c.readBytes(in.seg, (ea+n)&in.amask(), b[:], in.amask())
 	c.readEnv(in, ea)
 	for i := 0; i < 8; i++ {
 		p := c.fpu.phys(i)
