@@ -43,6 +43,14 @@ const (
 	// handler. QEMU's TCG answers 0 and discards writes (measured on QEMU
 	// 7.2); so does this interpreter, for every model.
 	msrSysCfg = 0xc0010010
+	// msrAMDFirst..msrAMDLast are AMD's model-specific MSRs (HWCR,
+	// SYSCFG, TOP_MEM, INT_PENDING_MSG, VM_CR, OSVW, the DE/LS/BU
+	// configuration registers, ...). Linux reads several of them without
+	// a fault handler on AMD family 0Fh..17h models (qemu64 is family
+	// 0Fh), and QEMU's TCG answers every MSR it does not model with 0 and
+	// discards the writes. With an AMD vendor, this range does the same.
+	msrAMDFirst = 0xc0010000
+	msrAMDLast  = 0xc0011fff
 
 	mcBanks      = 10
 	mtrrVarCount = 8
@@ -164,6 +172,9 @@ func (c *CPU) readMSR(idx uint32) (uint64, bool) {
 	case msrTSCAux:
 		return m.tscAux, c.feat&(featRDTSCP|featRDPID) != 0
 	case msrSysCfg:
+		return 0, true
+	}
+	if idx >= msrAMDFirst && idx <= msrAMDLast && c.vm.model.vendor == "AuthenticAMD" {
 		return 0, true
 	}
 	switch {
@@ -290,6 +301,9 @@ func (c *CPU) writeMSR(idx uint32, v uint64) bool {
 		m.tscAux = v
 		return true
 	case msrSysCfg:
+		return true
+	}
+	if idx >= msrAMDFirst && idx <= msrAMDLast && c.vm.model.vendor == "AuthenticAMD" {
 		return true
 	}
 	switch {

@@ -31,3 +31,36 @@ func TestSysCfgMSR(t *testing.T) {
 		}
 	}
 }
+
+// TestAMDMSRRange: with an AMD vendor (qemu64), AMD's model-specific MSRs
+// (INT_PENDING_MSG, which Linux reads on family 0Fh, HWCR, ...) read 0 and
+// discard writes, as QEMU's TCG answers them; with an Intel vendor they
+// do not exist (#GP, through the #GP handler that stores 0xdead in r8).
+func TestAMDMSRRange(t *testing.T) {
+	for _, tc := range []struct {
+		model string
+		msr   uint32
+		want  uint64
+	}{
+		{"qemu64", 0xc0010055, 0},
+		{"qemu64", 0xc0010015, 0},
+		{"qemu64", 0xc0011029, 0},
+		{"max", 0xc0010055, 0xdead},
+		{"qemu64", 0xc0012000, 0xdead},
+	} {
+		m := newTMachine(t, 4<<20, tc.model)
+		const handler = tCode + 0x800
+		// #GP: r8 = 0xdead, rax = 0, skip the 2-byte WRMSR or RDMSR, return.
+		m.poke(handler, []byte{0x41, 0xb8, 0xad, 0xde, 0, 0, 0x31, 0xc0, 0x48, 0x83, 0x44, 0x24, 0x08, 0x02, 0x48, 0x83, 0xc4, 0x08, 0x48, 0xcf})
+		m.idtGate64Attr(excGP, handler, 0x8e)
+		code := []byte{0xb9, byte(tc.msr), byte(tc.msr >> 8), byte(tc.msr >> 16), byte(tc.msr >> 24), // mov ecx, msr
+			0x0f, 0x30, // wrmsr (rax, rdx from the state)
+			0x0f, 0x32, // rdmsr
+			0x49, 0x09, 0xc0, // or r8, rax
+			0xf4}
+		st := m.run64(code, func(s *accel.CPUState) { s.GPR[accel.RAX], s.GPR[accel.RDX] = 0x1234, 0x5678 })
+		if st.GPR[accel.R8] != tc.want {
+			t.Errorf("%s MSR %#x: r8 = %#x, want %#x", tc.model, tc.msr, st.GPR[accel.R8], tc.want)
+		}
+	}
+}
