@@ -685,6 +685,25 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					c.flags = f
 					c.R[in.r1] = r
 				}
+			case kRolRI32:
+				r := c.R[in.r1] & 0xffffffff
+				if n := in.imm & 31; n != 0 {
+					r = uint64(bits.RotateLeft32(uint32(r), int(n)))
+					if in.nf {
+						c.R[in.r1] = r
+						break
+					}
+					if c.fop != fopRaw {
+						c.flags = c.flags&^flagsArith | c.arith()
+						c.fop = fopRaw
+					}
+					f := c.flags&^(flagCF|flagOF) | r&1
+					if (r>>31^r)&1 != 0 {
+						f |= flagOF
+					}
+					c.flags = f
+				}
+				c.R[in.r1] = r
 			case kRorRI64:
 				if n := in.imm & 63; n != 0 {
 					r := bits.RotateLeft64(c.R[in.r1], -int(n))
@@ -957,6 +976,63 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					c.rip = in.imm
 				} else {
 					c.rip = in.next
+				}
+				n = i + 1
+				goto ended
+			case kCmov64:
+				if c.cond(in.sub) {
+					c.R[in.r1] = c.R[in.r2]
+				}
+			case kCmov32:
+				if c.cond(in.sub) {
+					c.R[in.r1] = c.R[in.r2] & 0xffffffff
+				} else {
+					c.R[in.r1] &= 0xffffffff
+				}
+			case kSetccR:
+				c.R[in.r1] = c.R[in.r1]&^0xff | b2u(c.cond(in.sub))
+			case kTestRR8:
+				if !in.nf {
+					c.fop, c.fsh, c.fr = fopLogic, 56, c.R[in.r1]&c.R[in.r2]&0xff
+				}
+			case kCmpRI8:
+				if !in.nf {
+					a, b := c.R[in.r1]&0xff, in.imm
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 56, a, b, a-b
+				}
+			case kNop:
+			case kMovzxRR16:
+				c.R[in.r1] = c.R[in.r2] & 0xffff
+			case kMovzxRM16:
+				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-2 {
+					c.R[in.r1] = uint64(binary.LittleEndian.Uint16(e.page[la&0xfff:]))
+				} else {
+					c.R[in.r1] = c.read(in.seg, c.ea(in), 2)
+				}
+			case kRet64:
+				sp := c.R[4]
+				la := sp + c.sbase[segSS]
+				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
+					if t := binary.LittleEndian.Uint64(e.page[la&0xfff:]); canonical(t) {
+						c.rip = t
+						c.R[4] = sp + 8
+						n = i + 1
+						goto ended
+					}
+				}
+				hRet(c, in)
+				n = i + 1
+				goto ended
+			case kCallRel64:
+				sp := c.R[4] - 8
+				la := sp + c.sbase[segSS]
+				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
+					binary.LittleEndian.PutUint64(e.page[la&0xfff:], in.next)
+					c.R[4] = sp
+					c.rip = in.imm
+				} else {
+					hCallRel(c, in)
 				}
 				n = i + 1
 				goto ended

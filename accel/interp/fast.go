@@ -76,6 +76,17 @@ const (
 	kCmpRM64
 	kAddRM64
 	kJmp
+	kCmov64
+	kCmov32
+	kSetccR
+	kTestRR8
+	kCmpRI8
+	kNop
+	kMovzxRR16
+	kMovzxRM16
+	kRet64
+	kCallRel64
+	kRolRI32
 	// kJcc0+cc is Jcc with condition code cc (16 kinds).
 	kJcc0
 )
@@ -104,6 +115,41 @@ func fastKind(in *inst, mode uint8) uint8 {
 	}
 	op := in.op
 	switch {
+	case op == 0x3c || (op == 0x80 || op == 0x82) && !mem && in.sub == aluCmp:
+		return kCmpRI8
+	case op == 0x84:
+		if !mem {
+			return kTestRR8
+		}
+	case op >= 0x140 && op <= 0x14f:
+		if !mem {
+			return pick(kCmov64, kCmov32)
+		}
+	case op >= 0x190 && op <= 0x19f:
+		if !mem {
+			return kSetccR
+		}
+	case op == 0x90:
+		if in.r1 == 0 && in.pfx&pfxRep == 0 {
+			return kNop
+		}
+	case op >= 0x118 && op <= 0x11f:
+		return kNop
+	case op == 0x1b7:
+		if sz == 4 && in.imm2 == 2 {
+			if mem {
+				return kMovzxRM16
+			}
+			return kMovzxRR16
+		}
+	case op == 0xc3:
+		if mode == mode64 && sz == 8 {
+			return kRet64
+		}
+	case op == 0xe8:
+		if mode == mode64 && sz == 8 && canonical(in.imm) {
+			return kCallRel64
+		}
 	case op < 0x40 && op&7 < 6 && op&7 != 0 && op&7 != 2 && op&7 != 4:
 		// ALU Ev,Gv / Gv,Ev (register forms) and rAX, Iz.
 		if mem {
@@ -173,7 +219,7 @@ func fastKind(in *inst, mode uint8) uint8 {
 		case 7:
 			return pick(kSarRI64, kSarRI32)
 		case 0:
-			return pick(kRolRI64, kGeneric)
+			return pick(kRolRI64, kRolRI32)
 		case 1:
 			return pick(kRorRI64, kRorRI32)
 		}
@@ -253,8 +299,12 @@ func aluRIKind(sub, sz uint8) uint8 {
 // every flag.
 func flagUse(in *inst) (read, write uint64, ok bool) {
 	switch in.kind {
-	case kMovRR64, kMovRR32, kMovRI64, kMovRI32, kMovsxdRR, kMovzxRR8, kLea64, kJmp:
+	case kMovRR64, kMovRR32, kMovRI64, kMovRI32, kMovsxdRR, kMovzxRR8, kMovzxRR16, kLea64, kJmp, kNop:
 		return 0, 0, true
+	case kTestRR8, kCmpRI8:
+		return 0, flagsArith, true
+	case kCmov64, kCmov32, kSetccR:
+		return condFlags[in.sub&15], 0, true
 	case kAddRR64, kAddRR32, kSubRR64, kSubRR32, kCmpRR64, kCmpRR32, kAndRR64, kAndRR32,
 		kOrRR64, kOrRR32, kXorRR64, kXorRR32, kTestRR64, kTestRR32,
 		kAddRI64, kAddRI32, kSubRI64, kSubRI32, kCmpRI64, kCmpRI32, kAndRI64, kAndRI32,
@@ -265,7 +315,7 @@ func flagUse(in *inst) (read, write uint64, ok bool) {
 			return 0, 0, true
 		}
 		return 0, flagsArith, true
-	case kRolRI64, kRorRI64, kRorRI32:
+	case kRolRI64, kRolRI32, kRorRI64, kRorRI32:
 		if in.imm&shiftMask(in.kind) == 0 {
 			return 0, 0, true
 		}
@@ -281,7 +331,7 @@ func flagUse(in *inst) (read, write uint64, ok bool) {
 
 func shiftMask(kind uint8) uint64 {
 	switch kind {
-	case kShlRI32, kShrRI32, kSarRI32, kRorRI32:
+	case kShlRI32, kShrRI32, kSarRI32, kRolRI32, kRorRI32:
 		return 31
 	}
 	return 63
