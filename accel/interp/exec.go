@@ -437,9 +437,11 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		n := len(insts)
 		for i := range insts {
 			in := &insts[i]
-			c.curIdx = i
+			// Cases that may fault record which instruction runs
+			// (c.curIdx) before they touch memory or call a handler.
 			switch in.kind {
 			case kGeneric:
+				c.curIdx = i
 				if in.fn(c, in) {
 					n = i + 1
 					goto ended
@@ -527,6 +529,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				}
 				c.R[in.r1] = r & 0xffffffff
 			case kAdcRR64:
+				c.curIdx = i
 				c.R[in.r1] = c.adc(c.R[in.r1], c.R[in.r2], 8)
 			case kTestRR64:
 				if !in.nf {
@@ -809,6 +812,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 			case kLea64:
 				c.R[in.r1] = c.R[in.base] + c.R[in.index]<<in.scale + in.disp
 			case kMovRM64:
+				c.curIdx = i
 				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
 					c.R[in.r1] = binary.LittleEndian.Uint64(e.page[la&0xfff:])
@@ -816,6 +820,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					c.R[in.r1] = c.read(in.seg, c.ea(in), 8)
 				}
 			case kMovRM32:
+				c.curIdx = i
 				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-4 {
 					c.R[in.r1] = uint64(binary.LittleEndian.Uint32(e.page[la&0xfff:]))
@@ -823,6 +828,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					c.R[in.r1] = c.read(in.seg, c.ea(in), 4)
 				}
 			case kMovzxRM8:
+				c.curIdx = i
 				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 {
 					c.R[in.r1] = uint64(e.page[la&0xfff])
@@ -830,6 +836,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					c.R[in.r1] = c.read(in.seg, c.ea(in), 1)
 				}
 			case kMovMR64:
+				c.curIdx = i
 				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
 				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
 					binary.LittleEndian.PutUint64(e.page[la&0xfff:], c.R[in.r1])
@@ -838,6 +845,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					goto ended
 				}
 			case kMovMR32:
+				c.curIdx = i
 				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
 				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-4 {
 					binary.LittleEndian.PutUint32(e.page[la&0xfff:], uint32(c.R[in.r1]))
@@ -846,16 +854,19 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					goto ended
 				}
 			case kCmpRM64:
+				c.curIdx = i
 				b := c.read(in.seg, c.ea(in), 8)
 				a := c.R[in.r1]
 				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
 			case kAddRM64:
+				c.curIdx = i
 				b := c.read(in.seg, c.ea(in), 8)
 				a := c.R[in.r1]
 				r := a + b
 				c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 0, a, b, r
 				c.R[in.r1] = r
 			case kPush64:
+				c.curIdx = i
 				v := c.R[in.r1]
 				sp := c.R[4] - 8
 				la := sp + c.sbase[segSS]
@@ -867,6 +878,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					goto ended
 				}
 			case kPop64:
+				c.curIdx = i
 				sp := c.R[4]
 				la := sp + c.sbase[segSS]
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
@@ -1004,6 +1016,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 			case kMovzxRR16:
 				c.R[in.r1] = c.R[in.r2] & 0xffff
 			case kMovzxRM16:
+				c.curIdx = i
 				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-2 {
 					c.R[in.r1] = uint64(binary.LittleEndian.Uint16(e.page[la&0xfff:]))
@@ -1011,6 +1024,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					c.R[in.r1] = c.read(in.seg, c.ea(in), 2)
 				}
 			case kRet64:
+				c.curIdx = i
 				sp := c.R[4]
 				la := sp + c.sbase[segSS]
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
@@ -1025,6 +1039,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				n = i + 1
 				goto ended
 			case kCallRel64:
+				c.curIdx = i
 				sp := c.R[4] - 8
 				la := sp + c.sbase[segSS]
 				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
