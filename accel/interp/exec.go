@@ -47,6 +47,11 @@ type block struct {
 	page2  int
 	links  [blockLinks]blockLink
 	nextL  uint8
+	// plain: no instruction of the block can change what the checks
+	// between blocks look at (IF, TF, RF, the interrupt shadow, HLT,
+	// breakpoints, pending events): after it, the next block may start
+	// without them (see execBlocks).
+	plain bool
 }
 
 // valid reports whether none of the block's pages has been written since
@@ -267,6 +272,13 @@ done:
 	b.insts = insts[:n:n]
 	b.endIP = b.insts[n-1].next
 	flagLiveness(b.insts)
+	b.plain = true
+	for i := range b.insts {
+		if !plainInst(&b.insts[i]) {
+			b.plain = false
+			break
+		}
+	}
 	c.bc.insts = c.bc.insts[n:]
 	if b.cached {
 		if c.bc.count >= maxCachedBlocks {
@@ -405,12 +417,17 @@ func (c *CPU) execBlocks(stopAt uint64) {
 	}()
 	ev := &c.v.events
 	var prev *block
+	// quick: the block that just ran was plain, so interrupt delivery,
+	// single-stepping and the other per-block conditions are as the last
+	// full check left them; only events from outside (ev) and the
+	// instruction budget can have changed.
+	quick := false
 	for c.icount < stopAt && ev.Load() == 0 {
 		if c.wflushSeen != c.vm.wflushGen.Load() {
 			c.wflushSeen = c.vm.wflushGen.Load()
 			c.flushWrites()
 		}
-		if c.irqCheck() {
+		if !quick && c.irqCheck() {
 			return
 		}
 		c.curIdx = -1 // a fault finding the block is not an instruction's
@@ -426,7 +443,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 			b = c.findBlock(prev)
 		}
 		c.curBlk = b
-		if c.singleStep() || c.flags&flagRF != 0 {
+		if !quick && (c.singleStep() || c.flags&flagRF != 0) {
 			// RF (set by IRET after a fault) lasts for one instruction.
 			c.curIdx = 0
 			c.stepOne(b)
@@ -1063,8 +1080,10 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		if c.smcStop {
 			c.smcStop = false
 			prev = nil
+			quick = false
 		} else {
 			prev = b
+			quick = b.plain
 		}
 	}
 	c.curBlk, c.curIdx = nil, -1

@@ -354,3 +354,29 @@ func flagLiveness(insts []inst) {
 		live = live&^w | r
 	}
 }
+
+// plainInst reports whether an instruction leaves alone everything the
+// checks between blocks look at: IF, TF, RF, the interrupt shadow, HLT,
+// the debug registers, CPL and mode, pending events. Fast paths do; so do
+// handlers that do not end their block, except POPF; of those that end
+// it, near branches and string instructions do.
+func plainInst(in *inst) bool {
+	if in.kind != kGeneric {
+		return true
+	}
+	op := in.op
+	switch {
+	case op == 0x9d: // POPF
+		return false
+	case in.pfx&pfxTerm == 0:
+		return true
+	case op >= 0x70 && op <= 0x7f, op >= 0x180 && op <= 0x18f, op >= 0xe0 && op <= 0xe3,
+		op == 0xe8, op == 0xe9, op == 0xeb, op == 0xc2, op == 0xc3:
+		return true // near branches, calls, returns, loops
+	case op >= 0xa4 && op <= 0xaf:
+		return true // string instructions (REP forms end their block)
+	case op == 0xff:
+		return in.sub == 2 || in.sub == 4 // near indirect CALL, JMP
+	}
+	return false
+}
