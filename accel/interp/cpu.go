@@ -202,9 +202,9 @@ type CPU struct {
 	bc         blockCache
 	dec        decoder
 	bfetch     blockFetch
-	curBlk     *block // the block running, for fault recovery
-	curIdx     int    // the instruction running in curBlk
-	ctx        uint64 // bumped whenever decoded-block links may be stale
+	curBlk     *block    // the block running, for fault recovery
+	curIdx     int       // the instruction running in curBlk
+	gens       [2]uint64 // generations of block links and jump-cache entries: [0] any, [1] through global pages
 	wflushSeen uint64
 	feat       uint64 // internal feature flags of the CPU model
 

@@ -25,10 +25,13 @@ const (
 	blockLinks = 2
 )
 
+// blockLink is a remembered successor of a block: valid while its
+// generation (ctx, from c.gens[g]) holds.
 type blockLink struct {
 	b   *block
 	ip  uint64
 	ctx uint64
+	g   uint8 // 1: reached through a global page (survives a CR3 write)
 }
 
 type block struct {
@@ -67,6 +70,8 @@ type jcEntry struct {
 	lin uint64
 	mmu int
 	b   *block
+	ctx uint64 // generation c.gens[g] when cached
+	g   uint8
 }
 
 // blockCache is one vCPU's decoded code.
@@ -78,16 +83,20 @@ type blockCache struct {
 	decBuf [32]byte
 }
 
-func (c *CPU) flushJumpCache() {
-	c.ctx++
-	for i := range c.bc.jc {
-		c.bc.jc[i].b = nil
+// flushJumpCache forgets every remembered linear-to-block mapping (jump
+// cache and block links); with keepGlobal, those reached through global
+// pages stay, as global TLB entries do across a CR3 write.
+func (c *CPU) flushJumpCache(keepGlobal bool) {
+	c.gens[0]++
+	if !keepGlobal {
+		c.gens[1]++
 	}
 }
 
 // dropBlocks forgets every decoded block (the cache grew too large).
 func (c *CPU) dropBlocks() {
-	c.flushJumpCache()
+	c.flushJumpCache(false)
+	clear(c.bc.jc[:])
 	c.bc.byPA = make(map[uint64][]*block)
 	c.bc.count = 0
 	c.bc.insts = nil
@@ -104,7 +113,7 @@ func (c *CPU) findBlock(prev *block) *block {
 	if prev != nil {
 		for i := range prev.links {
 			l := &prev.links[i]
-			if l.ip == ip && l.ctx == c.ctx && l.b != nil && l.b.valid() {
+			if l.ip == ip && l.ctx == c.gens[l.g] && l.b != nil && l.b.valid() {
 				return l.b
 			}
 		}
@@ -115,16 +124,22 @@ func (c *CPU) findBlock(prev *block) *block {
 	}
 	e := &c.bc.jc[jcIndex(lin)]
 	b := e.b
-	if b == nil || e.lin != lin || e.mmu != c.tlb.mmu || b.ip != ip || b.mode != c.mode || !b.valid() {
+	if b == nil || e.lin != lin || e.ctx != c.gens[e.g] || e.mmu != c.tlb.mmu || b.ip != ip || b.mode != c.mode || !b.valid() {
 		b = c.lookupBlock(lin, ip)
 		if b.cached {
-			e.lin, e.mmu, e.b = lin, c.tlb.mmu, b
+			// The translation lookupBlock used is in the execute TLB:
+			// a global page keeps its mapping across CR3 writes.
+			g := uint8(0)
+			if te := &c.tlb.cx[(lin>>12)&tlbMask]; te.tag == lin>>12 && te.pa&tlbGlobal != 0 {
+				g = 1
+			}
+			e.lin, e.mmu, e.b, e.g, e.ctx = lin, c.tlb.mmu, b, g, c.gens[g]
 		}
 	}
 	if prev != nil && b.cached {
 		l := &prev.links[prev.nextL%blockLinks]
 		prev.nextL++
-		l.b, l.ip, l.ctx = b, ip, c.ctx
+		l.b, l.ip, l.g, l.ctx = b, ip, e.g, c.gens[e.g]
 	}
 	return b
 }
@@ -435,9 +450,9 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		switch {
 		case prev == nil:
 			b = c.findBlock(nil)
-		case prev.links[0].ip == c.rip && prev.links[0].ctx == c.ctx && prev.links[0].b.valid():
+		case prev.links[0].ip == c.rip && prev.links[0].ctx == c.gens[prev.links[0].g] && prev.links[0].b != nil && prev.links[0].b.valid():
 			b = prev.links[0].b // the common case: a loop or a straight-line successor
-		case prev.links[1].ip == c.rip && prev.links[1].ctx == c.ctx && prev.links[1].b != nil && prev.links[1].b.valid():
+		case prev.links[1].ip == c.rip && prev.links[1].ctx == c.gens[prev.links[1].g] && prev.links[1].b != nil && prev.links[1].b.valid():
 			b = prev.links[1].b // the other successor of a conditional branch
 		default:
 			b = c.findBlock(prev)

@@ -89,7 +89,7 @@ func (c *CPU) flushTLB(keepGlobal bool) {
 			}
 		}
 	}
-	c.flushJumpCache()
+	c.flushJumpCache(keepGlobal)
 }
 
 // flushPage drops the entries for the page holding la (INVLPG).
@@ -104,7 +104,7 @@ func (c *CPU) flushPage(la uint64) {
 			}
 		}
 	}
-	c.flushJumpCache()
+	c.flushJumpCache(false)
 }
 
 // flushWrites drops every write entry (another vCPU started decoding code

@@ -185,7 +185,7 @@ func (c *CPU) writeCR4(v uint64) {
 		c.flushTLB(false)
 	}
 	c.tlb.selectMMU(c)
-	c.ctx++
+	c.flushJumpCache(false)
 }
 
 func hClts(c *CPU, in *inst) bool {
@@ -299,7 +299,7 @@ func (c *CPU) updateBreakpoints() {
 			c.bpActive = true
 		}
 	}
-	c.ctx++
+	c.flushJumpCache(false)
 }
 
 // execBreakpoints returns the DR6 bits of execute breakpoints matching ip.

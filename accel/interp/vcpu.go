@@ -46,7 +46,7 @@ func newVCPU(vm *VM, index int) *VCPU {
 	c.feat = vm.model.feat
 	c.tlb.init()
 	c.bc.byPA = make(map[uint64][]*block)
-	c.ctx = 1 // zero block links never match
+	c.gens = [2]uint64{1, 1} // zero block links and jump-cache entries never match
 	c.msr.reset()
 	c.setState(accel.ResetState(index))
 	return v
