@@ -36,6 +36,12 @@ func pcTarget() devfuzz.Target {
 	return devfuzz.Target{
 		MaxPending: 12,
 		MinPeriod:  50 * time.Microsecond,
+		// Cross-device interplay needs no long advances (each device's
+		// own target covers wrap-arounds); short ones keep every input
+		// fast with a dozen timers at their minimum periods.
+		MaxAdvance:   200 * time.Millisecond,
+		MaxOps:       400,
+		MaxCallbacks: 20000,
 		New: func(env devfuzz.Env) *devfuzz.Instance {
 			t := env.Trace
 			p, err := NewPC(env.Clock, Host{

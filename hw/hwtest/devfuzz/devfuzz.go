@@ -81,6 +81,10 @@ type Target struct {
 	MaxAdvance time.Duration
 	// MaxOps caps the operations decoded from one input (0: 1000).
 	MaxOps int
+	// MaxCallbacks ends an input (successfully) once its clock callbacks
+	// reach this many, so inputs that keep many timers at their minimum
+	// periods through long advances do not stall the fuzzer (0: 200000).
+	MaxCallbacks uint64
 	// Lag makes the clock run callbacks at least this late (see Clock);
 	// 0: on time.
 	Lag time.Duration
@@ -119,6 +123,9 @@ func Run(t testing.TB, tg Target, data []byte) {
 	if tg.MaxOps == 0 {
 		tg.MaxOps = 1000
 	}
+	if tg.MaxCallbacks == 0 {
+		tg.MaxCallbacks = 200000
+	}
 	h := &harness{tg: tg, in: NewInput(data)}
 	done := make(chan error, 1)
 	go func() {
@@ -152,10 +159,11 @@ type inst struct {
 }
 
 type harness struct {
-	tg   Target
-	in   *Input
-	a, b *inst // b: the copy loaded from a snapshot, run in lockstep with a
-	ops  []string
+	tg        Target
+	in        *Input
+	a, b      *inst // b: the copy loaded from a snapshot, run in lockstep with a
+	ops       []string
+	callbacks uint64 // run by a's clocks so far
 }
 
 func (h *harness) newInst(now, skew time.Duration) (*inst, error) {
@@ -189,7 +197,7 @@ func (h *harness) run() error {
 		return err
 	}
 	h.a.env.Trace.Take()
-	for n := 0; h.in.More() && n < h.tg.MaxOps; n++ {
+	for n := 0; h.in.More() && n < h.tg.MaxOps && h.callbacks < h.tg.MaxCallbacks; n++ {
 		if err := h.step(n); err != nil {
 			return fmt.Errorf("operation %d: %w", n, err)
 		}
@@ -212,6 +220,9 @@ func (h *harness) step(n int) error {
 		for _, i := range h.live() {
 			before := i.env.Clock.Fired()
 			i.env.Clock.Advance(d)
+			if i == h.a {
+				h.callbacks += i.env.Clock.Fired() - before
+			}
 			if h.tg.MinPeriod > 0 {
 				limit := uint64(h.tg.MaxPending) * (uint64(d/h.tg.MinPeriod) + 2)
 				if got := i.env.Clock.Fired() - before; got > limit {
