@@ -10,6 +10,13 @@
 // a second set that must behave identically), and stress tests that run
 // the set under the host clock with several goroutines at once, as vCPUs,
 // timer callbacks and backends do, to find data races and deadlocks.
+//
+//	go test ./tests/devfuzz                                    seeds and a short stress run
+//	go test -fuzz FuzzPC ./tests/devfuzz                       (FuzzPCLate: callbacks run late)
+//	GEMU_STRESS=10s go test -race -run TestStress ./tests/devfuzz
+//
+// Each device package has its own targets (FuzzOps, and FuzzLate for the
+// devices with timers), run the same way.
 package devfuzz
 
 import (
