@@ -431,6 +431,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		}
 	}()
 	ev := &c.v.events
+	wg := &c.vm.wflushGen
 	var prev *block
 	// quick: the block that just ran was plain, so interrupt delivery,
 	// single-stepping and the other per-block conditions are as the last
@@ -438,8 +439,8 @@ func (c *CPU) execBlocks(stopAt uint64) {
 	// instruction budget can have changed.
 	quick := false
 	for c.icount < stopAt && ev.Load() == 0 {
-		if c.wflushSeen != c.vm.wflushGen.Load() {
-			c.wflushSeen = c.vm.wflushGen.Load()
+		if c.wflushSeen != wg.Load() {
+			c.wflushSeen = wg.Load()
 			c.flushWrites()
 		}
 		if !quick && c.irqCheck() {
@@ -841,6 +842,69 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				c.R[in.r1] = uint64(int64(int32(c.R[in.r2])))
 			case kMovzxRR8:
 				c.R[in.r1] = c.R[in.r2] & 0xff
+			case kLea32:
+				c.R[in.r1] = (c.R[in.base] + c.R[in.index]<<in.scale + in.disp) & 0xffffffff
+			case kTestMI8:
+				c.curIdx = i
+				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				var v uint64
+				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 {
+					v = uint64(e.page[la&0xfff])
+				} else {
+					v = c.read(in.seg, c.ea(in), 1)
+				}
+				c.fop, c.fsh, c.fr = fopLogic, 56, v&in.imm
+			case kCmpMI8:
+				c.curIdx = i
+				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				var a uint64
+				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 {
+					a = uint64(e.page[la&0xfff])
+				} else {
+					a = c.read(in.seg, c.ea(in), 1)
+				}
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 56, a, in.imm, a-in.imm
+			case kCmpMI64, kCmpMI32:
+				c.curIdx = i
+				b := in.imm
+				if in.kind == kCmpMI64 {
+					a := c.read(in.seg, c.ea(in), 8)
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+				} else {
+					a := c.read(in.seg, c.ea(in), 4)
+					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, a-b
+				}
+			case kCmpMR64:
+				c.curIdx = i
+				a := c.read(in.seg, c.ea(in), 8)
+				b := c.R[in.r1]
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+			case kMovsxdRM:
+				c.curIdx = i
+				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-4 {
+					c.R[in.r1] = uint64(int64(int32(binary.LittleEndian.Uint32(e.page[la&0xfff:]))))
+				} else {
+					c.R[in.r1] = uint64(int64(int32(c.read(in.seg, c.ea(in), 4))))
+				}
+			case kMovMR8:
+				c.curIdx = i
+				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 {
+					e.page[la&0xfff] = uint8(c.R[in.r1])
+				} else if hMov8MR(c, in) {
+					n = i + 1
+					goto ended
+				}
+			case kMovMR16:
+				c.curIdx = i
+				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-2 {
+					binary.LittleEndian.PutUint16(e.page[la&0xfff:], uint16(c.R[in.r1]))
+				} else if hMovMR(c, in) {
+					n = i + 1
+					goto ended
+				}
 			case kLea64:
 				c.R[in.r1] = c.R[in.base] + c.R[in.index]<<in.scale + in.disp
 			case kMovRM64:

@@ -87,6 +87,15 @@ const (
 	kRet64
 	kCallRel64
 	kRolRI32
+	kTestMI8
+	kCmpMI8
+	kMovMR8
+	kMovMR16
+	kMovsxdRM
+	kLea32
+	kCmpMR64
+	kCmpMI64
+	kCmpMI32
 	// kJcc0+cc is Jcc with condition code cc (16 kinds).
 	kJcc0
 )
@@ -153,13 +162,16 @@ func fastKind(in *inst, mode uint8) uint8 {
 	case op < 0x40 && op&7 < 6 && op&7 != 0 && op&7 != 2 && op&7 != 4:
 		// ALU Ev,Gv / Gv,Ev (register forms) and rAX, Iz.
 		if mem {
-			if mode != mode64 || sz != 8 || op&7 != 3 {
+			switch {
+			case sz != 8:
 				return kGeneric
-			}
-			switch in.sub {
-			case aluCmp:
+			case op&7 == 1 && in.sub == aluCmp:
+				return kCmpMR64
+			case op&7 != 3:
+				return kGeneric
+			case in.sub == aluCmp:
 				return kCmpRM64
-			case aluAdd:
+			case in.sub == aluAdd:
 				return kAddRM64
 			}
 			return kGeneric
@@ -187,6 +199,21 @@ func fastKind(in *inst, mode uint8) uint8 {
 		if !mem {
 			return aluRIKind(in.sub, sz)
 		}
+		if in.sub == aluCmp {
+			return pick(kCmpMI64, kCmpMI32)
+		}
+	case op == 0xf6:
+		if mem && in.sub == 0 {
+			return kTestMI8
+		}
+	case op == 0x80:
+		if mem && in.sub == aluCmp {
+			return kCmpMI8
+		}
+	case op == 0x88:
+		if mem {
+			return kMovMR8
+		}
 	case op == 0x85:
 		if !mem {
 			return pick(kTestRR64, kTestRR32)
@@ -195,17 +222,18 @@ func fastKind(in *inst, mode uint8) uint8 {
 		if !mem {
 			return pick(kMovRR64, kMovRR32)
 		}
-		if mode == mode64 {
-			if op == 0x8b {
-				return pick(kMovRM64, kMovRM32)
-			}
-			return pick(kMovMR64, kMovMR32)
+		if op == 0x8b {
+			return pick(kMovRM64, kMovRM32)
 		}
+		if sz == 2 {
+			return kMovMR16
+		}
+		return pick(kMovMR64, kMovMR32)
 	case op >= 0xb8 && op <= 0xbf, op == 0xc7 && !mem:
 		return pick(kMovRI64, kMovRI32)
 	case op == 0x8d:
-		if mode == mode64 && sz == 8 && in.asize == 8 {
-			return kLea64
+		if mode == mode64 && in.asize == 8 {
+			return pick(kLea64, kLea32)
 		}
 	case op == 0xc1:
 		if mem || in.pfx&pfxImm == 0 {
@@ -235,7 +263,10 @@ func fastKind(in *inst, mode uint8) uint8 {
 			return pick(kDecR64, kDecR32)
 		}
 	case op == 0x63:
-		if mode == mode64 && !mem && sz == 8 {
+		if mode == mode64 && sz == 8 {
+			if mem {
+				return kMovsxdRM
+			}
 			return kMovsxdRR
 		}
 	case op == 0x1b6:
@@ -299,7 +330,7 @@ func aluRIKind(sub, sz uint8) uint8 {
 // every flag.
 func flagUse(in *inst) (read, write uint64, ok bool) {
 	switch in.kind {
-	case kMovRR64, kMovRR32, kMovRI64, kMovRI32, kMovsxdRR, kMovzxRR8, kMovzxRR16, kLea64, kJmp, kNop:
+	case kMovRR64, kMovRR32, kMovRI64, kMovRI32, kMovsxdRR, kMovzxRR8, kMovzxRR16, kLea64, kLea32, kJmp, kNop:
 		return 0, 0, true
 	case kTestRR8, kCmpRI8:
 		return 0, flagsArith, true
