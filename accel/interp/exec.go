@@ -19,10 +19,11 @@ import (
 // successors, so a loop runs from block to block without any lookup.
 
 const (
-	maxBlock   = 64
-	jcBits     = 12
-	jcSize     = 1 << jcBits
-	blockLinks = 2
+	codeLinWords = 64
+	maxBlock     = 64
+	jcBits       = 12
+	jcSize       = 1 << jcBits
+	blockLinks   = 2
 )
 
 // blockLink is a remembered successor of a block: valid while its
@@ -76,11 +77,14 @@ type jcEntry struct {
 
 // blockCache is one vCPU's decoded code.
 type blockCache struct {
-	jc     [jcSize]jcEntry
-	byPA   map[uint64][]*block
-	count  int
-	insts  []inst // arena the blocks' instructions are carved from
-	decBuf [32]byte
+	jc [jcSize]jcEntry
+	// codeLin has a bit per linear page (hashed) where the jump cache or a
+	// block link may point: INVLPG of a page outside it keeps them all.
+	codeLin [codeLinWords]uint64
+	byPA    map[uint64][]*block
+	count   int
+	insts   []inst // arena the blocks' instructions are carved from
+	decBuf  [32]byte
 }
 
 // flushJumpCache forgets every remembered linear-to-block mapping (jump
@@ -90,7 +94,27 @@ func (c *CPU) flushJumpCache(keepGlobal bool) {
 	c.gens[0]++
 	if !keepGlobal {
 		c.gens[1]++
+		c.bc.codeLin = [len(c.bc.codeLin)]uint64{}
 	}
+}
+
+// codeLinBit is the bit of blockCache.codeLin for linear page lin>>12.
+func codeLinBit(lin uint64) (word int, bit uint64) {
+	p := lin >> 12 & (64*codeLinWords - 1)
+	return int(p / 64), 1 << (p % 64)
+}
+
+// noteCodeLin records that remembered mappings start on linear page lin.
+func (c *CPU) noteCodeLin(lin uint64) {
+	w, b := codeLinBit(lin)
+	c.bc.codeLin[w] |= b
+}
+
+// mayHoldCode reports whether jump-cache entries or links may start on
+// the linear page of la (false: certainly not).
+func (c *CPU) mayHoldCode(la uint64) bool {
+	w, b := codeLinBit(la)
+	return c.bc.codeLin[w]&b != 0
 }
 
 // dropBlocks forgets every decoded block (the cache grew too large).
@@ -134,9 +158,17 @@ func (c *CPU) findBlock(prev *block) *block {
 				g = 1
 			}
 			e.lin, e.mmu, e.b, e.g, e.ctx = lin, c.tlb.mmu, b, g, c.gens[g]
+			c.noteCodeLin(lin)
+			if b.page2 >= 0 {
+				c.noteCodeLin(lin + 4096)
+			}
 		}
 	}
 	if prev != nil && b.cached {
+		c.noteCodeLin(lin)
+		if b.page2 >= 0 {
+			c.noteCodeLin(lin + 4096)
+		}
 		l := &prev.links[prev.nextL%blockLinks]
 		prev.nextL++
 		l.b, l.ip, l.g, l.ctx = b, ip, e.g, c.gens[e.g]

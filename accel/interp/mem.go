@@ -104,7 +104,9 @@ func (c *CPU) flushPage(la uint64) {
 			}
 		}
 	}
-	c.flushJumpCache(false)
+	if c.mayHoldCode(la) {
+		c.flushJumpCache(false)
+	}
 }
 
 // flushWrites drops every write entry (another vCPU started decoding code
