@@ -297,3 +297,56 @@ func TestAPICPageRouting(t *testing.T) {
 		t.Errorf("APIC accesses reached the bus: %+v", m.io.mmioW)
 	}
 }
+
+// TestRemapExecutedCode: decoded code found through a linear address
+// follows that address's translation: after INVLPG of a changed PTE and
+// after a CR3 write to tables mapping it elsewhere, a CALL to the same
+// linear address runs the new code (the pages are not global).
+func TestRemapExecutedCode(t *testing.T) {
+	const (
+		pd, pt       = 0x20000, 0x21000
+		codeA, codeB = 0x22000, 0x23000
+		pml4B, pdptB = 0x24000, 0x25000
+		pdB, ptB     = 0x26000, 0x27000
+		lin          = 0x40000000
+	)
+	m := newTMachine(t, 4<<20, "qemu64")
+	s := m.setup64()
+	m.put64(tPML4+0x1000+8, pd|7) // PDPT[1]: linear 1 GiB..2 GiB
+	m.put64(pd, pt|7)
+	m.put64(pt, codeA|7)
+	m.poke(codeA, []byte{0xb8, 1, 0, 0, 0, 0xc3}) // mov eax, 1; ret
+	m.poke(codeB, []byte{0xb8, 2, 0, 0, 0, 0xc3}) // mov eax, 2; ret
+	// Second tables: the same identity map, linear 1 GiB to codeB.
+	m.put64(pml4B, pdptB|7)
+	m.put64(pdptB, m.get64(tPML4+0x1000))
+	m.put64(pdptB+8, pdB|7)
+	m.put64(pdB, ptB|7)
+	m.put64(ptB, codeB|7)
+	le := func(v uint32) []byte { return []byte{byte(v), byte(v >> 8), byte(v >> 16), byte(v >> 24)} }
+	movPT := func(v uint32) []byte { // mov qword [pt], v
+		return append(append([]byte{0x48, 0xc7, 0x04, 0x25}, le(pt)...), le(v)...)
+	}
+	var code []byte
+	add := func(b ...[]byte) {
+		for _, x := range b {
+			code = append(code, x...)
+		}
+	}
+	callRBX := []byte{0xff, 0xd3}
+	invlpg := []byte{0x0f, 0x01, 0x3b} // invlpg [rbx]
+	add([]byte{0x48, 0xc7, 0xc3}, le(lin)) // mov rbx, lin
+	add(callRBX, []byte{0x49, 0x89, 0xc0}) // call rbx; mov r8, rax
+	add(movPT(codeB|7), invlpg, callRBX, []byte{0x49, 0x89, 0xc1})
+	add(movPT(codeA|7), invlpg, callRBX, []byte{0x49, 0x89, 0xc2})
+	add([]byte{0x48, 0xc7, 0xc0}, le(pml4B), []byte{0x0f, 0x22, 0xd8}) // mov rax, pml4B; mov cr3, rax
+	add(callRBX, []byte{0x49, 0x89, 0xc3, 0xf4})
+	m.poke(tCode, code)
+	if err := m.cpu.SetState(s); err != nil {
+		t.Fatal(err)
+	}
+	st := m.runToHalt()
+	if g := st.GPR; g[accel.R8] != 1 || g[accel.R9] != 2 || g[accel.R10] != 1 || g[accel.R11] != 2 {
+		t.Errorf("calls returned %d, %d, %d, %d; want 1, 2, 1, 2", g[accel.R8], g[accel.R9], g[accel.R10], g[accel.R11])
+	}
+}
