@@ -334,7 +334,7 @@ func TestRemapExecutedCode(t *testing.T) {
 		}
 	}
 	callRBX := []byte{0xff, 0xd3}
-	invlpg := []byte{0x0f, 0x01, 0x3b} // invlpg [rbx]
+	invlpg := []byte{0x0f, 0x01, 0x3b}     // invlpg [rbx]
 	add([]byte{0x48, 0xc7, 0xc3}, le(lin)) // mov rbx, lin
 	add(callRBX, []byte{0x49, 0x89, 0xc0}) // call rbx; mov r8, rax
 	add(movPT(codeB|7), invlpg, callRBX, []byte{0x49, 0x89, 0xc1})
