@@ -39,6 +39,9 @@ func TestWorkloads(t *testing.T) {
 				t.Fatalf("halted at %#x, want %#x", st.RIP, workload.CodeAddr+uint64(len(w.Code)))
 			}
 			n := m.cpu.cpu.icount - start
+			if got := m.vm.Instructions(); got != m.cpu.cpu.icount {
+				t.Errorf("VM.Instructions() = %d, the vCPU executed %d", got, m.cpu.cpu.icount)
+			}
 			switch w.Name {
 			case "repmovs", "repstos":
 				// One REP execution counts once here, per iteration in

@@ -246,6 +246,16 @@ func (vm *VM) NewVCPU(index int) (accel.VCPU, error) {
 	return v, nil
 }
 
+// Instructions sums the guest instructions the VM's vCPUs have executed
+// (see VCPU.Instructions).
+func (vm *VM) Instructions() uint64 {
+	var n uint64
+	for _, v := range vm.allVCPUs() {
+		n += v.Instructions()
+	}
+	return n
+}
+
 // SetGSI: interrupt controllers are the machine's.
 func (vm *VM) SetGSI(gsi uint32, high bool) error { return accel.ErrNoIRQChip }
 

@@ -31,6 +31,9 @@ type VCPU struct {
 	events atomic.Uint32
 	wake   chan struct{}
 	sipi   atomic.Uint32
+	// executed mirrors cpu.icount for other goroutines; updated after
+	// every slice the run loop executes.
+	executed atomic.Uint64
 }
 
 var (
@@ -89,6 +92,13 @@ func (v *VCPU) SIPI(vector uint8) {
 	v.sipi.Store(uint32(vector))
 	v.signal(evSIPI)
 }
+
+// Instructions is how many guest instructions the vCPU has executed (a
+// REP string instruction counts once per execution, which runs at most
+// 64Ki iterations). It is updated after every slice of at most 2^20
+// instructions and after every exit, and may be read from any goroutine:
+// benchmarks divide it by time for guest MIPS.
+func (v *VCPU) Instructions() uint64 { return v.executed.Load() }
 
 // Close releases the vCPU.
 func (v *VCPU) Close() error { return nil }
@@ -178,6 +188,7 @@ func (v *VCPU) Run() (exit accel.Exit, err error) {
 		}
 		stop := c.icount + v.sliceLen()
 		c.execBlocks(stop)
+		v.executed.Store(c.icount)
 		v.accountTime()
 		if c.shutdownReq {
 			return v.shutdown()
