@@ -29,10 +29,11 @@ const (
 // blockLink is a remembered successor of a block: valid while its
 // generation (ctx, from c.gens[g]) holds.
 type blockLink struct {
-	b   *block
-	ip  uint64
-	ctx uint64
-	g   uint8 // 1: reached through a global page (survives a CR3 write)
+	b     *block
+	ip    uint64
+	ctx   uint64
+	epoch uint64 // VM.codeEpoch when b was last found valid
+	g     uint8  // 1: reached through a global page (survives a CR3 write)
 }
 
 type block struct {
@@ -56,6 +57,22 @@ type block struct {
 	// breakpoints, pending events): after it, the next block may start
 	// without them (see execBlocks).
 	plain bool
+}
+
+// live reports whether the link's block is still valid: at once when no
+// decoded code anywhere was invalidated since the link last checked,
+// otherwise through the block's page generations (and then remembers the
+// epoch).
+func (l *blockLink) live(epoch *atomic.Uint64) bool {
+	e := epoch.Load()
+	if l.epoch == e {
+		return true
+	}
+	if !l.b.valid() {
+		return false
+	}
+	l.epoch = e
+	return true
 }
 
 // valid reports whether none of the block's pages has been written since
@@ -171,7 +188,7 @@ func (c *CPU) findBlock(prev *block) *block {
 		}
 		l := &prev.links[prev.nextL%blockLinks]
 		prev.nextL++
-		l.b, l.ip, l.g, l.ctx = b, ip, e.g, c.gens[e.g]
+		l.b, l.ip, l.g, l.ctx, l.epoch = b, ip, e.g, c.gens[e.g], c.vm.codeEpoch.Load()
 	}
 	return b
 }
@@ -409,6 +426,7 @@ func (c *CPU) invalidateCode(idx int, pa uint64) {
 	vm := c.vm
 	vm.clearCode(idx)
 	vm.codeGen[idx].Add(1)
+	vm.codeEpoch.Add(1)
 	if b := c.curBlk; b != nil && (b.page == idx || b.page2 == idx) {
 		c.smcStop = true
 	}
@@ -464,6 +482,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 	}()
 	ev := &c.v.events
 	wg := &c.vm.wflushGen
+	ce := &c.vm.codeEpoch
 	var prev *block
 	// quick: the block that just ran was plain, so interrupt delivery,
 	// single-stepping and the other per-block conditions are as the last
@@ -483,9 +502,9 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		switch {
 		case prev == nil:
 			b = c.findBlock(nil)
-		case prev.links[0].ip == c.rip && prev.links[0].ctx == c.gens[prev.links[0].g] && prev.links[0].b != nil && prev.links[0].b.valid():
+		case prev.links[0].ip == c.rip && prev.links[0].ctx == c.gens[prev.links[0].g] && prev.links[0].b != nil && prev.links[0].live(ce):
 			b = prev.links[0].b // the common case: a loop or a straight-line successor
-		case prev.links[1].ip == c.rip && prev.links[1].ctx == c.gens[prev.links[1].g] && prev.links[1].b != nil && prev.links[1].b.valid():
+		case prev.links[1].ip == c.rip && prev.links[1].ctx == c.gens[prev.links[1].g] && prev.links[1].b != nil && prev.links[1].live(ce):
 			b = prev.links[1].b // the other successor of a conditional branch
 		default:
 			b = c.findBlock(prev)

@@ -53,6 +53,10 @@ type VM struct {
 	phys     []physRange
 	codeGen  []atomic.Uint32 // per page: bumped when decoded code there is invalidated
 	codeBits []atomic.Uint64 // per page: decoded code exists
+	// codeEpoch counts invalidations of decoded code on any page: a block
+	// link made in the current epoch needs no check of its page's
+	// generation.
+	codeEpoch atomic.Uint64
 	noGen    atomic.Uint32   // generation of blocks that are never cached
 
 	dirty     *mem.Bitmap   // pages written by vCPUs since the last harvest
@@ -130,6 +134,7 @@ func (vm *VM) pageWritten(idx int) {
 	if idx < len(vm.codeGen) && vm.isCode(idx) {
 		vm.clearCode(idx)
 		vm.codeGen[idx].Add(1)
+		vm.codeEpoch.Add(1)
 	}
 }
 
@@ -162,6 +167,7 @@ func (vm *VM) refreshMemory() bool {
 		for i := range vm.codeGen {
 			vm.codeGen[i].Add(1)
 		}
+		vm.codeEpoch.Add(1)
 		for i := range vm.codeBits {
 			vm.codeBits[i].Store(0)
 		}
