@@ -57,7 +57,7 @@ type VM struct {
 	// link made in the current epoch needs no check of its page's
 	// generation.
 	codeEpoch atomic.Uint64
-	noGen    atomic.Uint32   // generation of blocks that are never cached
+	noGen     atomic.Uint32 // generation of blocks that are never cached
 
 	dirty     *mem.Bitmap   // pages written by vCPUs since the last harvest
 	wflushGen atomic.Uint64 // bumped when every vCPU must drop its write TLB entries
