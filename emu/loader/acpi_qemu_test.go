@@ -267,6 +267,25 @@ type qmpRun struct {
 // QEMU gave for shutting down.
 func bootQMP(t *testing.T, ram *mem.Guest, regions []Region, rom []byte, cpus int, b board, button bool) qmpRun {
 	t.Helper()
+	// A boot takes seconds. QEMU's TCG has been seen, rarely and only on a
+	// loaded machine, to stall before the guest printed anything at all;
+	// such a boot is tried once more (the stall's diagnostics are logged),
+	// and a boot that stalls twice, or after the guest has spoken, fails.
+	run, diag := bootQMPOnce(t, ram, regions, rom, cpus, b, button)
+	if diag != "" && strings.TrimSpace(run.console) == "" {
+		t.Logf("QEMU stalled before any console output; trying once more. Diagnostics:\n%s", diag)
+		run, diag = bootQMPOnce(t, ram, regions, rom, cpus, b, button)
+	}
+	if diag != "" {
+		t.Fatalf("QEMU did not finish; console:\n%s\n%s", run.console, diag)
+	}
+	return run
+}
+
+// bootQMPOnce is one boot. A boot that does not finish in time is stopped;
+// diag then holds QEMU's view of the vCPUs.
+func bootQMPOnce(t *testing.T, ram *mem.Guest, regions []Region, rom []byte, cpus int, b board, button bool) (run qmpRun, diag string) {
+	t.Helper()
 	qemu, err := exec.LookPath("qemu-system-x86_64")
 	if err != nil {
 		t.Skip("qemu-system-x86_64 not installed")
@@ -284,6 +303,9 @@ func bootQMP(t *testing.T, ram *mem.Guest, regions []Region, rom []byte, cpus in
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, qemu, args...)
+	// The guest's progress is bounded separately, so that a stall leaves
+	// time to ask QEMU where its vCPUs are.
+	stall := time.After(2 * time.Minute)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -318,7 +340,6 @@ func bootQMP(t *testing.T, ram *mem.Guest, regions []Region, rom []byte, cpus in
 	if err := q.exec("cont", nil); err != nil {
 		t.Fatal(err)
 	}
-	var run qmpRun
 	for lines != nil {
 		select {
 		case l, ok := <-lines:
@@ -336,6 +357,20 @@ func bootQMP(t *testing.T, ram *mem.Guest, regions []Region, rom []byte, cpus in
 			if ev.Event == "SHUTDOWN" {
 				run.reason = ev.Data.Reason
 			}
+		case <-stall:
+			var d strings.Builder
+			for _, c := range []string{"info status", "info cpus", "info registers -a"} {
+				out, err := q.hmpOutput(c)
+				fmt.Fprintf(&d, "(qemu) %s\n%s%v\n", c, out, err)
+			}
+			cmd.Process.Kill()
+			go func() {
+				for range lines {
+				}
+			}()
+			cmd.Wait()
+			run.console = console.String()
+			return run, d.String()
 		case <-ctx.Done():
 			t.Fatalf("QEMU did not finish; console:\n%s", console.String())
 		}
@@ -357,7 +392,7 @@ func bootQMP(t *testing.T, ram *mem.Guest, regions []Region, rom []byte, cpus in
 	} else if err != nil {
 		t.Fatalf("qemu: %v\n%s", err, errb.String())
 	}
-	return run
+	return run, ""
 }
 
 // qmp is a minimal QMP client: commands one at a time, events on a channel.
@@ -458,6 +493,29 @@ func (q *qmp) hmp(line string) error {
 		return fmt.Errorf("HMP %q printed %q (%v)", line, out, err)
 	}
 	return nil
+}
+
+// hmpOutput runs a human monitor command and returns what it printed.
+// The reply may be lost to a stalled QEMU, so it waits at most 10 s.
+func (q *qmp) hmpOutput(line string) (string, error) {
+	req := map[string]any{"execute": "human-monitor-command", "arguments": map[string]string{"command-line": line}}
+	if err := q.enc.Encode(req); err != nil {
+		return "", err
+	}
+	select {
+	case m, ok := <-q.replies:
+		if !ok {
+			return "", fmt.Errorf("HMP %q: connection closed", line)
+		}
+		if m.Error != nil {
+			return "", fmt.Errorf("HMP %q: %s", line, m.Error.Desc)
+		}
+		var out string
+		err := json.Unmarshal(m.Return, &out)
+		return out, err
+	case <-time.After(10 * time.Second):
+		return "", fmt.Errorf("HMP %q: no reply in 10 s", line)
+	}
 }
 
 func (q *qmp) close() { q.conn.Close() }
