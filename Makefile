@@ -40,7 +40,12 @@ guests:
 # over the concurrent packages, then end-to-end boots and differential runs
 # (tag e2e; KVM and QEMU tests skip with a reason where unavailable).
 test: deps vet build assets guests
-	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v /tests/blockinterop)
+	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v -e /tests/blockinterop -e '/accel/interp$$')
+	@# the interpreter, with the per-family counts of its differential runs against the host CPU
+	$(GO) test -count=1 -timeout 20m -v ./accel/interp 2>&1 | awk ' \
+		/^--- FAIL|^FAIL|panic:/ { bad = 1 } \
+		bad || /sequences agree|mismatches|^ok/ { print } \
+		END { exit bad }'
 	@# the block interoperability matrix and crash test, with their summaries
 	$(GO) test -count=1 -timeout 20m -v ./tests/blockinterop 2>&1 | awk ' \
 		/^--- FAIL|^FAIL|panic:/ { bad = 1 } \
