@@ -234,8 +234,9 @@ func (c *CPU) idtGate(vec uint8, kind int, ext uint32, long bool) (lo, hi uint64
 	return lo, hi
 }
 
-// handlerCS loads and checks the code segment a gate points to.
-func (c *CPU) handlerCS(sel uint16, ext uint32) segCache {
+// handlerCS loads and checks the code segment a gate points to; it also
+// returns the raw descriptor, whose accessed bit the delivery sets.
+func (c *CPU) handlerCS(sel uint16, ext uint32) (segCache, uint64) {
 	if sel&^3 == 0 {
 		c.raiseCode(excGP, ext)
 	}
@@ -250,7 +251,7 @@ func (c *CPU) handlerCS(sel uint16, ext uint32) segCache {
 	if !seg.Present {
 		c.raiseCode(excNP, uint32(sel&^3)+ext)
 	}
-	return seg
+	return seg, d
 }
 
 func (c *CPU) deliverLong(vec uint8, kind int, hasCode bool, code uint32, ext uint32) {
@@ -259,7 +260,7 @@ func (c *CPU) deliverLong(vec uint8, kind int, hasCode bool, code uint32, ext ui
 	target := lo&0xffff | (lo>>48&0xffff)<<16 | hi<<32
 	ist := uint8(lo>>32) & 7
 	trapGate := uint8(lo>>40)&0xf == 0xf
-	cs := c.handlerCS(sel, ext)
+	cs, csDesc := c.handlerCS(sel, ext)
 	if !cs.L || cs.DB {
 		c.raiseCode(excGP, uint32(sel&^3)+ext)
 	}
@@ -298,6 +299,7 @@ func (c *CPU) deliverLong(vec uint8, kind int, hasCode bool, code uint32, ext ui
 	if newCPL != c.cpl {
 		c.seg[segSS] = nullSS(newCPL)
 	}
+	c.setAccessed(sel, csDesc, &cs)
 	cs.Selector = sel&^3 | uint16(newCPL)
 	c.setSeg(segCS, cs)
 	c.cpl = newCPL
@@ -343,7 +345,7 @@ func (c *CPU) deliverProt(vec uint8, kind int, hasCode bool, code uint32, ext ui
 	if !gate32 {
 		target &= 0xffff
 	}
-	cs := c.handlerCS(sel, ext)
+	cs, csDesc := c.handlerCS(sel, ext)
 	newCPL := c.cpl
 	if cs.Type&4 == 0 {
 		newCPL = cs.DPL
@@ -426,6 +428,7 @@ func (c *CPU) deliverProt(vec uint8, kind int, hasCode bool, code uint32, ext ui
 		c.seg[segSS] = newSS
 	}
 	c.R[4] = c.R[4]&^spMask | sp
+	c.setAccessed(sel, csDesc, &cs)
 	cs.Selector = sel&^3 | uint16(newCPL)
 	c.setSeg(segCS, cs)
 	c.cpl = newCPL

@@ -107,8 +107,11 @@ func (c *CPU) readDescriptorHigh(sel uint16) (uint64, bool) {
 	return c.sysRead(base+off, 8), true
 }
 
-// setAccessed sets the descriptor's accessed bit in memory.
-func (c *CPU) setAccessed(sel uint16, d uint64) {
+// setAccessed sets the accessed bit of a code or data segment's
+// descriptor in memory and in the cache being loaded from it (a loaded
+// segment register always shows the bit set, SDM vol. 3A, 3.4.5.1).
+func (c *CPU) setAccessed(sel uint16, d uint64, s *segCache) {
+	s.Type |= 1
 	if d&(1<<40) != 0 {
 		return
 	}
@@ -187,7 +190,7 @@ func (c *CPU) loadSeg(i int, sel uint16) {
 			c.raiseCode(excNP, errc)
 		}
 	}
-	c.setAccessed(sel, d)
+	c.setAccessed(sel, d, &s)
 	c.setSeg(i, s)
 }
 
@@ -246,7 +249,7 @@ func (c *CPU) checkStackSeg(sel uint16, cpl uint8, ext uint32) segCache {
 	if !s.Present {
 		c.raiseCode(excSS, errc)
 	}
-	c.setAccessed(sel, d)
+	c.setAccessed(sel, d, &s)
 	s.updateRanges(false)
 	return s
 }
@@ -390,7 +393,7 @@ func (c *CPU) codeTarget(s segCache, off uint64, opsize uint8) uint64 {
 
 // commitCS loads CS (RPL = CPL) and RIP once every check has passed.
 func (c *CPU) commitCS(sel uint16, d uint64, s segCache, target uint64) {
-	c.setAccessed(sel, d)
+	c.setAccessed(sel, d, &s)
 	s.Selector = sel&^3 | uint16(c.cpl)
 	c.setSeg(segCS, s)
 	c.rip = target
@@ -528,7 +531,7 @@ func (c *CPU) callGate(kind int, sel uint16, d uint64, opsize uint8, next uint64
 	c.seg[segSS] = ss
 	c.R[4] = c.R[4]&^spMask | sp
 	c.cpl = newCPL
-	c.setAccessed(tsel, td)
+	c.setAccessed(tsel, td, &t)
 	t.Selector = tsel&^3 | uint16(newCPL)
 	c.setSeg(segCS, t)
 	c.rip = toff
@@ -615,7 +618,7 @@ func (c *CPU) validateSS(sel uint16, rpl uint8) segCache {
 	if !s.Present {
 		c.raiseCode(excSS, errc)
 	}
-	c.setAccessed(sel, d)
+	c.setAccessed(sel, d, &s)
 	return s
 }
 
@@ -958,7 +961,7 @@ func (c *CPU) loadTaskCS(sel uint16) {
 	if !s.Present {
 		c.raiseCode(excNP, errc)
 	}
-	c.setAccessed(sel, d)
+	c.setAccessed(sel, d, &s)
 	c.setSeg(segCS, s)
 }
 
@@ -997,7 +1000,7 @@ func (c *CPU) loadTaskSeg(i int, sel uint16) {
 			c.raiseCode(excNP, errc)
 		}
 	}
-	c.setAccessed(sel, d)
+	c.setAccessed(sel, d, &s)
 	c.setSeg(i, s)
 }
 
