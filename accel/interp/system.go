@@ -788,11 +788,12 @@ func hFsGsBase(c *CPU, in *inst) bool {
 	return true
 }
 
+// CLAC and STAC: #UD without SMAP and at CPL > 0 (SDM vol. 2, CLAC, STAC;
+// not #GP as for other privileged instructions).
 func hClac(c *CPU, in *inst) bool {
-	if c.feat&featSMAP == 0 {
+	if c.feat&featSMAP == 0 || c.cpl != 0 {
 		c.raise(excUD)
 	}
-	c.requireCPL0()
 	c.flags &^= flagAC
 	c.tlb.selectMMU(c)
 	c.rip = in.next
@@ -800,10 +801,9 @@ func hClac(c *CPU, in *inst) bool {
 }
 
 func hStac(c *CPU, in *inst) bool {
-	if c.feat&featSMAP == 0 {
+	if c.feat&featSMAP == 0 || c.cpl != 0 {
 		c.raise(excUD)
 	}
-	c.requireCPL0()
 	c.flags |= flagAC
 	c.tlb.selectMMU(c)
 	c.rip = in.next

@@ -53,7 +53,6 @@ var knownBugs = []struct{ cases, bug string }{
 	{"TestExceptionDelivery/alignment-check-at-cpl3", "no #AC at CPL3 with CR0.AM and EFLAGS.AC set"},
 	{"TestExceptionDelivery/idt-limit-exceeded-ext", "no #AC at CPL3 with CR0.AM and EFLAGS.AC set"},
 	{"TestReturns/iret-nested-task-returns", "an IRET task switch (NT=1) saves the wrong EIP in the outgoing TSS"},
-	{"TestSMEPSMAP/stac-at-cpl3", "STAC at CPL3 raises #GP; the SDM says #UD"},
 	{"TestDebug/tf-after-mov-ss-is-deferred", "MOV SS does not defer the single-step trap past the next instruction"},
 	{"TestDebug/write-watchpoint", "data breakpoints (DR7 R/W = 01 or 11) never fire"},
 	{"TestDebug/read-write-watchpoint", "data breakpoints (DR7 R/W = 01 or 11) never fire"},
