@@ -183,7 +183,7 @@ func hInt1(c *CPU, in *inst) bool {
 }
 
 func hIret(c *CPU, in *inst) bool {
-	c.iret(in.size)
+	c.iret(in.size, in.next)
 	return true
 }
 

@@ -622,8 +622,9 @@ func (c *CPU) validateSS(sel uint16, rpl uint8) segCache {
 	return s
 }
 
-// iret implements IRET/IRETD/IRETQ.
-func (c *CPU) iret(opsize uint8) {
+// iret implements IRET/IRETD/IRETQ; next is the address after it, which a
+// nested-task return saves in the outgoing TSS.
+func (c *CPU) iret(opsize uint8, next uint64) {
 	c.nmiBlocked = false
 	m := c.stackMask()
 	sp := c.R[4]
@@ -665,7 +666,7 @@ func (c *CPU) iret(opsize uint8) {
 			c.raiseCode(excGP, 0)
 		}
 		link := uint16(c.sysRead(c.tr.Base, 2))
-		c.taskSwitch(link, taskSwitchIret, 0, c.rip)
+		c.taskSwitch(link, taskSwitchIret, 0, next)
 		return
 	}
 	ip, cs, fl := pop(0), uint16(pop(1)), pop(2)
