@@ -210,15 +210,20 @@ func (x *x87) arith(op uint8, a, b f80) f80 {
 	return a
 }
 
-func (x *x87) compare(a, b f80, ordered bool) {
+// compare sets C0, C2 and C3 from comparing a with b; it reports false
+// when an unmasked invalid operation leaves the condition codes, and the
+// stack (no pop follows), alone (SDM vol. 1, 8.5.1).
+func (x *x87) compare(a, b f80, ordered bool) bool {
 	if x.uf { // masked underflow: unordered
 		x.f.fsw |= fswC0 | fswC2 | fswC3
-		return
+		return true
 	}
 	o := x.ctx.Compare(a, b, ordered)
-	if x.finish() {
-		x.f.fsw = x.f.fsw&^(fswC0|fswC2|fswC3) | o.FSW()
+	if !x.finish() {
+		return false
 	}
+	x.f.fsw = x.f.fsw&^(fswC0|fswC2|fswC3) | o.FSW()
+	return true
 }
 
 // Handlers.
@@ -245,8 +250,7 @@ func hX87ArithMem(c *CPU, in *inst) bool {
 	}
 	switch in.sub {
 	case 2, 3:
-		x.compare(a, m, true)
-		if in.sub == 3 {
+		if x.compare(a, m, true) && in.sub == 3 {
 			x.pop()
 		}
 		return false
@@ -275,8 +279,7 @@ func hX87ArithReg(c *CPU, in *inst) bool {
 		if !ok1 || !ok2 {
 			return false
 		}
-		x.compare(a, b, true)
-		if op == 3 {
+		if x.compare(a, b, true) && op == 3 {
 			x.pop()
 		}
 		return false
@@ -287,9 +290,10 @@ func hX87ArithReg(c *CPU, in *inst) bool {
 		if !ok1 || !ok2 {
 			return false
 		}
-		x.compare(a, b, true)
-		x.pop()
-		x.pop()
+		if x.compare(a, b, true) {
+			x.pop()
+			x.pop()
+		}
 		return false
 	}
 	if esc == 4 && (op == 2 || op == 3) || esc == 6 && (op == 2 || op == 3) {
@@ -299,8 +303,7 @@ func hX87ArithReg(c *CPU, in *inst) bool {
 		if !ok1 || !ok2 {
 			return false
 		}
-		x.compare(a, b, true)
-		if op == 3 {
+		if x.compare(a, b, true) && op == 3 {
 			x.pop()
 		}
 		return false
@@ -333,6 +336,8 @@ func hX87ArithReg(c *CPU, in *inst) bool {
 		x.f.stSet(i, sf.Indefinite)
 	} else if r := x.arith(swap[op], a, b); x.finish() {
 		x.f.stSet(i, r)
+	} else {
+		return false // an unmasked pre-computation exception: no pop
 	}
 	if esc == 6 {
 		x.pop()
@@ -724,10 +729,11 @@ func hFcomi(c *CPU, in *inst) bool {
 		return false
 	}
 	o := x.ctx.Compare(a, b, in.sub == 6)
-	if x.finish() {
-		c.materialize()
-		c.flags = c.flags&^flagsArith | o.EFLAGS()
+	if !x.finish() {
+		return false // unmasked #IA: flags and stack unchanged
 	}
+	c.materialize()
+	c.flags = c.flags&^flagsArith | o.EFLAGS()
 	if in.op&7 == 7 {
 		x.pop()
 	}
@@ -747,7 +753,9 @@ func hFucom(c *CPU, in *inst) bool {
 	if !ok1 || !ok2 {
 		return false
 	}
-	x.compare(a, b, false)
+	if !x.compare(a, b, false) {
+		return false
+	}
 	if in.op&7 == 2 {
 		x.pop()
 		x.pop()

@@ -55,7 +55,6 @@ var knownBugs = []struct{ cases, bug string }{
 	{"TestDebug/tf-after-mov-ss-is-deferred", "MOV SS does not defer the single-step trap past the next instruction"},
 	{"TestDebug/write-watchpoint", "data breakpoints (DR7 R/W = 01 or 11) never fire"},
 	{"TestDebug/read-write-watchpoint", "data breakpoints (DR7 R/W = 01 or 11) never fire"},
-	{"TestUserSequences/x87-unmasked-exception-is-mf", "FDIVP with an unmasked #Z pops the stack; a pre-computation exception leaves TOP and the operands alone"},
 }
 
 func knownBug(name string) (string, bool) {
