@@ -86,8 +86,8 @@ func (p *pc) irqChip(m *Machine) accel.IRQChipMode {
 // for, and maps the firmware.
 func (p *pc) build(m *Machine) error {
 	p.resolve(&m.cfg.Machine)
-	if m.accel.Name() == "kvm" && m.cfg.IRQChip != accel.IRQChipKernel {
-		return fmt.Errorf("-machine kernel-irqchip=%v: only the in-kernel irqchip (kernel-irqchip=on) is supported under KVM by this build", m.cfg.IRQChip)
+	if m.accel.Name() == "kvm" && m.cfg.IRQChip == accel.IRQChipSplit {
+		return fmt.Errorf("-machine kernel-irqchip=split: not supported; use on (KVM's PIC, IOAPIC, LAPICs and PIT) or off (gemu's)")
 	}
 	if m.cfg.Machine.IOAPIC2 == config.On {
 		return fmt.Errorf("-machine ioapic2=on: a second I/O APIC is not supported by this build")

@@ -52,16 +52,23 @@ func TestROMMatchesQEMU(t *testing.T) {
 // machine's own PIC, I/O APIC, local APICs and PIT.
 func TestMultibootSMP(t *testing.T) {
 	elf := guest(t, "smp.elf")
+	// kvm-user is KVM with gemu's interrupt controllers and timers
+	// (kernel-irqchip=off): the PIT interrupts and the INIT/SIPI IPIs go
+	// through the userspace models.
 	for _, tc := range []struct {
 		accel string
 		cpus  int
-	}{{"kvm", 1}, {"kvm", 2}, {"kvm", 4}, {"tcg", 1}, {"tcg", 2}, {"tcg", 4}} {
+	}{{"kvm", 1}, {"kvm", 2}, {"kvm", 4}, {"kvm-user", 1}, {"kvm-user", 2}, {"kvm-user", 4}, {"tcg", 1}, {"tcg", 2}, {"tcg", 4}} {
 		cpus := tc.cpus
 		t.Run(fmt.Sprintf("%s/smp%d", tc.accel, cpus), func(t *testing.T) {
-			if tc.accel == "kvm" {
+			machine, accel := "pc", tc.accel
+			if accel == "kvm-user" {
+				machine, accel = "pc,kernel-irqchip=off", "kvm"
+			}
+			if accel == "kvm" {
 				kvmtest.Require(t)
 			}
-			r := runProg(t, 120*time.Second, gemu(t), "-M", "pc", "-accel", tc.accel, "-m", "64M", "-nographic",
+			r := runProg(t, 120*time.Second, gemu(t), "-M", machine, "-accel", accel, "-m", "64M", "-nographic",
 				"-smp", fmt.Sprint(cpus), "-kernel", elf, "-device", "isa-debug-exit,iobase=0xf4,iosize=4")
 			want, _ := guests.Expected("smp.elf", cpus)
 			if r.stdout != want || r.status != guests.QEMUStatus(guests.ExitOK) {
