@@ -98,7 +98,7 @@ type Events struct {
 	InterruptInjected bool
 	InterruptVector   uint8
 	InterruptSoft     bool
-	Shadow            uint8 // 1: blocked by STI, 2: blocked by MOV SS
+	Shadow            uint8 // bit 0: blocked by MOV SS, bit 1: blocked by STI (KVM's values)
 	NMIInjected       bool
 	NMIPending        bool
 	NMIMasked         bool

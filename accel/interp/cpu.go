@@ -185,6 +185,7 @@ type CPU struct {
 	apicBase   uint64
 	halted     bool
 	shadow     bool // interrupt shadow after STI, MOV SS, POP SS
+	ssShadow   bool // the shadow comes from loading SS: it holds debug traps too
 	nmiBlocked bool // between NMI delivery and the next IRET
 	msr        msrState
 	fpu        fpuState

@@ -148,7 +148,7 @@ func hLoadFarPtr(c *CPU, in *inst) bool {
 	c.loadSeg(seg, sel)
 	c.wr(in, in.r1, off)
 	if seg == segSS {
-		c.shadow = true
+		c.shadow, c.ssShadow = true, true
 	}
 	c.rip = in.next
 	return true

@@ -177,7 +177,7 @@ func (c *CPU) deliver(vec uint8, kind int, hasCode bool, code uint32) {
 	if kind == evNMI {
 		c.nmiBlocked = true
 	}
-	c.shadow = false
+	c.shadow, c.ssShadow = false, false
 }
 
 func (c *CPU) deliverReal(vec uint8) {

@@ -1232,7 +1232,7 @@ func (c *CPU) stepOne(b *block) {
 	}
 	tf := c.flags&flagTF != 0
 	shadow := c.shadow
-	c.shadow = false
+	c.shadow, c.ssShadow = false, false
 	if !in.fn(c, in) {
 		c.rip = in.next
 	}
@@ -1241,9 +1241,12 @@ func (c *CPU) stepOne(b *block) {
 	if shadow {
 		// The shadow covers one instruction; STI or MOV SS right after
 		// does not extend it.
-		c.shadow = false
+		c.shadow, c.ssShadow = false, false
 	}
-	if tf {
+	// MOV SS and POP SS hold the single-step trap until the next
+	// instruction has run (SDM vol. 3A, 6.8.3); that one's trap, taken
+	// since TF was set when it began, reports both.
+	if tf && !c.ssShadow {
 		c.dr6 |= 1 << 14 // BS
 		c.flt = fault{vector: excDB, trap: true}
 		panic(&c.flt)

@@ -76,3 +76,36 @@ func TestSTACCLACPrivilege(t *testing.T) {
 		})
 	}
 }
+
+// TestMovSSDefersSingleStep: with TF set, MOV SS holds the single-step
+// trap until the next instruction has run (SDM vol. 3A, 6.8.3), so the
+// #DB frame points after that one; STI's shadow does not hold it.
+func TestMovSSDefersSingleStep(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		code []byte
+		rip  uint64
+	}{
+		{"mov ss", []byte{0x8e, 0xd0, 0x90, 0x90, 0xf4}, tCode + 3},          // mov ss, ax; nop; nop; hlt
+		{"lss", []byte{0x0f, 0xb2, 0x0c, 0x24, 0x90, 0x90, 0xf4}, tCode + 5}, // lss ecx, [rsp]; nop; nop; hlt
+		{"sti", []byte{0xfb, 0x90, 0x90, 0xf4}, tCode + 1},                   // sti; nop; nop; hlt
+		{"nop", []byte{0x90, 0x90, 0xf4}, tCode + 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newTMachine(t, 4<<20, "qemu64")
+			s := m.setup64()
+			s.RFLAGS |= flagTF
+			s.GPR[accel.RAX] = selData
+			s.GPR[accel.RSP] -= 16
+			m.put64(s.GPR[accel.RSP], 0x1234)
+			m.put64(s.GPR[accel.RSP]+4, selData)
+			r := m.runFaulting(tc.code, s)
+			if r.vec != excDB || r.rip != tc.rip {
+				t.Errorf("vector %d at %#x, want #DB at %#x", r.vec, r.rip, tc.rip)
+			}
+			if r.st.DR6&(1<<14) == 0 {
+				t.Errorf("DR6 %#x without BS", r.st.DR6)
+			}
+		})
+	}
+}

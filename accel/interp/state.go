@@ -9,6 +9,13 @@ import (
 // Conversion between the interpreter's CPU and the neutral accel.CPUState,
 // so a snapshot moves between the interpreter and KVM.
 
+// Interrupt shadow kinds in accel.Events.Shadow, as KVM's vCPU events
+// spell them (KVM_X86_SHADOW_INT_MOV_SS, KVM_X86_SHADOW_INT_STI).
+const (
+	shadowMovSS = 1
+	shadowSTI   = 2
+)
+
 func (c *CPU) state() accel.CPUState {
 	var s accel.CPUState
 	copy(s.GPR[:], c.R[:16])
@@ -86,7 +93,10 @@ func (c *CPU) state() accel.CPUState {
 		e.ExceptionCode = c.pend.code
 	}
 	if c.shadow {
-		e.Shadow = 1
+		e.Shadow = shadowSTI
+		if c.ssShadow {
+			e.Shadow = shadowMovSS
+		}
 	}
 	e.NMIPending = c.nmiPending
 	e.NMIMasked = c.nmiBlocked
@@ -191,6 +201,7 @@ func (c *CPU) setState(s accel.CPUState) {
 		c.pend = fault{vector: s.Events.ExceptionVector, hasCode: s.Events.ExceptionHasCode, code: s.Events.ExceptionCode}
 	}
 	c.shadow = s.Events.Shadow != 0
+	c.ssShadow = s.Events.Shadow&shadowMovSS != 0
 	c.nmiPending = s.Events.NMIPending
 	c.nmiBlocked = s.Events.NMIMasked
 	c.mpState = s.MPState

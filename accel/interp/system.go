@@ -580,7 +580,7 @@ func hMovToSeg(c *CPU, in *inst) bool {
 	sel := uint16(c.dstE(in))
 	c.loadSeg(int(in.sub), sel)
 	if in.sub == segSS {
-		c.shadow = true
+		c.shadow, c.ssShadow = true, true
 	}
 	c.rip = in.next
 	return true
@@ -608,7 +608,7 @@ func hPopSeg(c *CPU, in *inst) bool {
 	c.loadSeg(int(in.sub), uint16(sel))
 	c.R[4] = c.R[4]&^m | (sp+uint64(in.size))&m
 	if in.sub == segSS {
-		c.shadow = true
+		c.shadow, c.ssShadow = true, true
 	}
 	c.rip = in.next
 	return true
