@@ -106,6 +106,9 @@ func hasErrorCode(vec uint8) bool {
 // INT3 or INTO instruction that raised a software event. It returns false
 // if the CPU shut down (triple fault).
 func (c *CPU) deliverEvent(vec uint8, kind int, hasCode bool, code uint32, ip uint64) bool {
+	// A faulting instruction reports no data breakpoint; what the
+	// delivery's own accesses hit is reported before the handler runs.
+	c.dbHits = 0
 	prev := -1
 	for {
 		f := c.tryDeliver(vec, kind, hasCode, code)

@@ -1220,9 +1220,19 @@ func (c *CPU) execBlocks(stopAt uint64) {
 }
 
 // stepOne executes the first instruction of b alone, with the debug checks
-// (instruction breakpoints before, single-step trap after).
+// (instruction breakpoints before; single-step and data breakpoint traps
+// after).
 func (c *CPU) stepOne(b *block) {
 	in := &b.insts[0]
+	if c.dbHits != 0 && !c.ssShadow {
+		// Data breakpoints hit while delivering an event: the trap comes
+		// before the handler's first instruction.
+		c.dr6 = c.dr6&^0xf | c.dbHits
+		c.dbHits = 0
+		c.curIdx = -1
+		c.flt = fault{vector: excDB, trap: true}
+		panic(&c.flt)
+	}
 	if c.bpActive && c.flags&flagRF == 0 {
 		if hit := c.execBreakpoints(in.ip); hit != 0 {
 			c.dr6 = c.dr6&^0xf | hit
@@ -1243,11 +1253,17 @@ func (c *CPU) stepOne(b *block) {
 		// does not extend it.
 		c.shadow, c.ssShadow = false, false
 	}
-	// MOV SS and POP SS hold the single-step trap until the next
-	// instruction has run (SDM vol. 3A, 6.8.3); that one's trap, taken
-	// since TF was set when it began, reports both.
-	if tf && !c.ssShadow {
-		c.dr6 |= 1 << 14 // BS
+	// MOV SS and POP SS hold the single-step and data breakpoint traps
+	// until the next instruction has run (SDM vol. 3A, 6.8.3); that one's
+	// trap, taken since TF was set when it began, reports both.
+	if (tf || c.dbHits != 0) && !c.ssShadow {
+		if tf {
+			c.dr6 |= 1 << 14 // BS
+		}
+		if c.dbHits != 0 {
+			c.dr6 = c.dr6&^0xf | c.dbHits
+			c.dbHits = 0
+		}
 		c.flt = fault{vector: excDB, trap: true}
 		panic(&c.flt)
 	}

@@ -42,6 +42,9 @@ type tlbArray [tlbSize]tlbEntry
 
 type tlbSet struct {
 	arr [numMMU][3]tlbArray
+	// none stays empty: the current read and write arrays point at it
+	// while every data access must take the slow path (alignment checks).
+	none tlbArray
 	cr  *tlbArray // current context's read array
 	cw  *tlbArray
 	cx  *tlbArray
@@ -55,6 +58,9 @@ func (t *tlbSet) init() {
 				t.arr[m][k][i] = tlbEntry{tag: tlbInvalid}
 			}
 		}
+	}
+	for i := range t.none {
+		t.none[i] = tlbEntry{tag: tlbInvalid}
 	}
 	t.cr, t.cw, t.cx = &t.arr[0][0], &t.arr[0][1], &t.arr[0][2]
 }
@@ -70,6 +76,14 @@ func (t *tlbSet) selectMMU(c *CPU) {
 	}
 	t.mmu = m
 	t.cr, t.cw, t.cx = &t.arr[m][accRead], &t.arr[m][accWrite], &t.arr[m][accExec]
+	// Alignment checking (SDM vol. 3A, 6.15, #AC) sends every data
+	// access to the slow path, which checks it; nothing changes for the
+	// fast path while it is off.
+	c.acCheck = c.cpl == 3 && c.cr0&cr0AM != 0 && c.flags&flagAC != 0
+	c.checked = c.acCheck || c.dataBP
+	if c.acCheck {
+		t.cr, t.cw = &t.none, &t.none
+	}
 }
 
 // flush drops every entry, or every non-global one.
@@ -275,9 +289,24 @@ func (c *CPU) checkCanonical(seg uint8, la uint64, n uint8) {
 	}
 }
 
+// checkData applies alignment checking and data breakpoints to an access
+// of size bytes at linear address la through segment seg (segNone: an
+// implicit system access, which alignment checking skips).
+func (c *CPU) checkData(seg uint8, la uint64, size uint8, write bool) {
+	if c.acCheck && seg != segNone && la&(uint64(size)-1) != 0 {
+		c.raiseCode(excAC, 0)
+	}
+	if c.dataBP {
+		c.dbHits |= c.dataBreakpoints(la, size, write)
+	}
+}
+
 // readSlow reads at linear address la in MMU context mmu.
 func (c *CPU) readSlow(seg uint8, la uint64, size uint8, mmu int) uint64 {
 	c.checkCanonical(seg, la, size)
+	if c.checked {
+		c.checkData(seg, la, size, false)
+	}
 	if (la&0xfff)+uint64(size) > 4096 {
 		// Split at the page boundary; translate both halves before reading.
 		n1 := uint8(4096 - la&0xfff)
@@ -299,6 +328,9 @@ func (c *CPU) readSlow(seg uint8, la uint64, size uint8, mmu int) uint64 {
 // multi-part write faults before changing anything).
 func (c *CPU) probeWrite(seg uint8, la uint64, size uint8) {
 	c.checkCanonical(seg, la, size)
+	if c.acCheck && seg != segNone && la&(uint64(size)-1) != 0 {
+		c.raiseCode(excAC, 0)
+	}
 	c.translate(la, accWrite, c.tlb.mmu)
 	if (la&0xfff)+uint64(size) > 4096 {
 		la2 := la + uint64(4096-la&0xfff)
@@ -311,6 +343,9 @@ func (c *CPU) probeWrite(seg uint8, la uint64, size uint8) {
 
 func (c *CPU) writeSlow(seg uint8, la uint64, size uint8, v uint64, mmu int) {
 	c.checkCanonical(seg, la, size)
+	if c.checked {
+		c.checkData(seg, la, size, true)
+	}
 	if (la&0xfff)+uint64(size) > 4096 {
 		n1 := uint8(4096 - la&0xfff)
 		la2 := la + uint64(n1)
@@ -360,6 +395,9 @@ func (c *CPU) fillTLB(e *tlbEntry, vpn, pa uint64, acc int, global bool) {
 	g := uint64(0)
 	if global {
 		g = tlbGlobal
+	}
+	if c.dataBP && acc != accExec && c.watched(vpn) {
+		return // every access to the page is checked on the slow path
 	}
 	switch acc {
 	case accWrite:

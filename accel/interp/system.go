@@ -291,15 +291,67 @@ func hMovToDR(c *CPU, in *inst) bool {
 	return true
 }
 
-// updateBreakpoints notes whether any execute breakpoint is armed.
+// updateBreakpoints notes which breakpoints DR7 arms. While any is, the
+// CPU runs one instruction at a time (stepOne checks them); the pages a
+// data breakpoint watches stay out of the TLB, so that the slow path
+// sees every access to them.
 func (c *CPU) updateBreakpoints() {
 	c.bpActive = false
+	wasData := c.dataBP
+	c.dataBP = false
 	for i := 0; i < 4; i++ {
-		if c.dr7>>(2*i)&3 != 0 && c.dr7>>(16+4*i)&3 == 0 {
+		if c.dr7>>(2*i)&3 == 0 {
+			continue
+		}
+		switch c.dr7 >> (16 + 4*i) & 3 {
+		case 0:
 			c.bpActive = true
+		case 1, 3: // data writes; data reads and writes
+			c.bpActive, c.dataBP = true, true
 		}
 	}
+	c.checked = c.acCheck || c.dataBP
+	if c.dataBP || wasData {
+		c.flushTLB(false)
+	}
 	c.flushJumpCache(false)
+}
+
+// bpRange returns the linear range DRi watches: its length from DR7's
+// LENi (1, 2, 8 or 4 bytes), the address aligned down to it.
+func (c *CPU) bpRange(i int) (lo, n uint64) {
+	n = [4]uint64{1, 2, 8, 4}[c.dr7>>(18+4*i)&3]
+	return c.dr[i] &^ (n - 1), n
+}
+
+// dataBreakpoints returns the DR6 bits of the armed data breakpoints that
+// an access of size bytes at la matches (SDM vol. 3A, 18.2.5).
+func (c *CPU) dataBreakpoints(la uint64, size uint8, write bool) uint64 {
+	var hit uint64
+	for i := 0; i < 4; i++ {
+		rw := c.dr7 >> (16 + 4*i) & 3
+		if c.dr7>>(2*i)&3 == 0 || rw != 3 && (rw != 1 || !write) {
+			continue
+		}
+		lo, n := c.bpRange(i)
+		if la < lo+n && lo < la+uint64(size) {
+			hit |= 1 << i
+		}
+	}
+	return hit
+}
+
+// watched reports whether an armed data breakpoint watches linear page vpn.
+func (c *CPU) watched(vpn uint64) bool {
+	for i := 0; i < 4; i++ {
+		rw := c.dr7 >> (16 + 4*i) & 3
+		if c.dr7>>(2*i)&3 != 0 && (rw == 1 || rw == 3) {
+			if lo, _ := c.bpRange(i); lo>>12 == vpn {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // execBreakpoints returns the DR6 bits of execute breakpoints matching ip.

@@ -50,10 +50,7 @@ func runCases(t *testing.T, cases []Case) {
 // entry can go.
 var knownBugs = []struct{ cases, bug string }{
 	{"TestExceptionDelivery/delivery-sets-accessed-bit", "not the interpreter's: fixDeliveryAccessed sets the handler CS descriptor's accessed bit in the KVM result but not the dirty bit of the page-table entry mapping the GDT, which that write sets (SDM vol. 3A, 4.8)"},
-	{"TestExceptionDelivery/alignment-check-at-cpl3", "no #AC at CPL3 with CR0.AM and EFLAGS.AC set"},
-	{"TestExceptionDelivery/idt-limit-exceeded-ext", "no #AC at CPL3 with CR0.AM and EFLAGS.AC set"},
-	{"TestDebug/write-watchpoint", "data breakpoints (DR7 R/W = 01 or 11) never fire"},
-	{"TestDebug/read-write-watchpoint", "data breakpoints (DR7 R/W = 01 or 11) never fire"},
+	{"TestExceptionDelivery/alignment-check-at-cpl3", "not the interpreter's: the #AC and its frame match, but KVM's event delivery here clears EFLAGS.AC (quirkDelivery), which the SDM's delivery keeps; the case lacks NoKVM: quirkDelivery"},
 }
 
 func knownBug(name string) (string, bool) {
