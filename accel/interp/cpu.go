@@ -224,8 +224,8 @@ type CPU struct {
 	// B0-B3 bits of data breakpoints hit by the running instruction.
 	acCheck, dataBP, checked bool
 	dbHits                   uint64
-	icount        uint64
-	icountClock   uint64 // icount already handed to the virtual clock
+	icount                   uint64
+	icountClock              uint64 // icount already handed to the virtual clock
 
 	apic     accel.LocalAPIC
 	apicPage uint64 // physical page of the xAPIC window, or all ones

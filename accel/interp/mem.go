@@ -45,10 +45,10 @@ type tlbSet struct {
 	// none stays empty: the current read and write arrays point at it
 	// while every data access must take the slow path (alignment checks).
 	none tlbArray
-	cr  *tlbArray // current context's read array
-	cw  *tlbArray
-	cx  *tlbArray
-	mmu int
+	cr   *tlbArray // current context's read array
+	cw   *tlbArray
+	cx   *tlbArray
+	mmu  int
 }
 
 func (t *tlbSet) init() {
