@@ -218,14 +218,15 @@ type CPU struct {
 	shutdownReq   bool
 	memoryChanged bool
 	bpActive      bool // an instruction or data breakpoint is armed in DR7: step one instruction at a time
+	icount        uint64
+	icountClock   uint64 // icount already handed to the virtual clock
+
 	// Checked data accesses (see checkData): acCheck while alignment
 	// checking applies (CPL3, CR0.AM, EFLAGS.AC); dataBP while a data
 	// breakpoint is armed; checked if either. dbHits collects the DR6
 	// B0-B3 bits of data breakpoints hit by the running instruction.
 	acCheck, dataBP, checked bool
 	dbHits                   uint64
-	icount                   uint64
-	icountClock              uint64 // icount already handed to the virtual clock
 
 	apic     accel.LocalAPIC
 	apicPage uint64 // physical page of the xAPIC window, or all ones

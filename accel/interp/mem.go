@@ -42,13 +42,14 @@ type tlbArray [tlbSize]tlbEntry
 
 type tlbSet struct {
 	arr [numMMU][3]tlbArray
+	cr  *tlbArray // current context's read array
+	cw  *tlbArray
+	cx  *tlbArray
+	mmu int
+
 	// none stays empty: the current read and write arrays point at it
 	// while every data access must take the slow path (alignment checks).
 	none tlbArray
-	cr   *tlbArray // current context's read array
-	cw   *tlbArray
-	cx   *tlbArray
-	mmu  int
 }
 
 func (t *tlbSet) init() {
