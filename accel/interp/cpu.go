@@ -27,6 +27,18 @@
 // the VM and of its devices: guest time then advances with executed
 // instructions and jumps to the next timer when every vCPU is halted.
 //
+// kvmclock: every CPU model offers KVM's paravirtual clock by default
+// (CPUID 0x40000000 "KVMKVMKVM", 0x40000001 with kvmclock, CLOCKSOURCE2,
+// the stable bit and no-I/O-delay; MSR_KVM_SYSTEM_TIME(_NEW) and
+// MSR_KVM_WALL_CLOCK(_NEW)); see kvmclock.go. QEMU's TCG offers no
+// kvmclock, but with it Linux reads the TSC frequency instead of
+// calibrating against the PIT, HPET or PM timer, which on an interpreter
+// is timing-dependent and on microvm (no HPET, no PM timer) can fail. The
+// time it publishes is the VM's Clock, so -icount runs stay
+// deterministic. "-cpu qemu64,-kvmclock" turns it off (and
+// -kvmclock-stable-bit,-kvm-nopiodelay with it restores TCG's CPUID
+// signature).
+//
 // Run returns ExitHalt when the vCPU executed HLT with interrupts disabled
 // (and no NMI pending); with interrupts enabled it sleeps until the LocalAPIC
 // notifies it. ExitKicked answers Kick, ExitShutdown a triple fault. A Go

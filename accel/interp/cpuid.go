@@ -66,6 +66,7 @@ var implemented = map[string]uint64{
 	"fsgsbase": featFSGSBASE, "smep": featSMEP, "smap": featSMAP, "erms": 0, "rdseed": featRDSEED,
 	"adx": featADX, "clflushopt": featCLFLUSHOPT, "clwb": 0, "umip": featUMIP, "rdpid": featRDPID,
 	"fsrm": 0, "tsc-adjust": featTSCAdjust,
+	"kvmclock": 0, "kvmclock2": 0, "kvm-nopiodelay": 0, "kvmclock-stable-bit": 0,
 	"xsaveopt": featXSAVEOPT,
 	"syscall":  featSYSCALL, "nx": featNX, "pdpe1gb": featPDPE1GB, "rdtscp": featRDTSCP, "lm": featLM,
 	"lahf-lm": 0, "abm": featLZCNT, "sse4a": featSSE4A, "3dnowprefetch": 0, "invtsc": 0, "cmp-legacy": 0,
@@ -88,6 +89,11 @@ var maxFeatures = []string{
 	"xsaveopt",
 	"syscall", "nx", "pdpe1gb", "rdtscp", "lm", "lahf-lm", "abm", "3dnowprefetch", "invtsc",
 }
+
+// kvmDefaultFeatures are added to every model before the user's changes:
+// kvmclock with its stable bit, and the no-op port 0x80 delay (this
+// machine needs no I/O delay), as QEMU's KVM models have them.
+var kvmDefaultFeatures = []string{"kvmclock", "kvmclock-stable-bit", "kvm-nopiodelay"}
 
 // cpuModel is a resolved -cpu: identity and the features offered.
 type cpuModel struct {
@@ -128,6 +134,9 @@ func resolveModel(m accel.CPUModel) (*cpuModel, []string, error) {
 			level: mod.Level, xlevel: mod.XLevel, brand: mod.ModelID}
 		feats = mod.Features.Clone()
 	}
+	// kvmclock is on by default for every model (see kvmclock.go and the
+	// package documentation); "-cpu ...,-kvmclock" turns it off.
+	feats.Add(kvmDefaultFeatures...)
 	var warn []string
 	for _, ch := range m.Changes {
 		f, ok := cpuid.Lookup(ch.Name)
@@ -278,8 +287,17 @@ func (c *CPU) cpuidLeaf(leaf, sub uint32) (a, b, cc, d uint32) {
 		mhz := uint32(c.vm.tscHz / 1000000)
 		return mhz, mhz, 100, 0
 	case 0x40000000:
-		vb, vd, vc := vendorRegs("TCGTCGTCGTCG")
-		return 0x40000010, vb, vc, vd
+		// KVM's signature when kvmclock is offered (Linux looks for it
+		// before it reads the feature leaf), else TCG's, as QEMU's.
+		sig := "TCGTCGTCGTCG"
+		if m.kvmFeatures() != 0 {
+			sig = "KVMKVMKVM\x00\x00\x00"
+		}
+		// The signature runs through EBX, ECX, EDX in that order.
+		r0, r1, r2 := vendorRegs(sig)
+		return 0x40000010, r0, r1, r2
+	case 0x40000001:
+		return m.kvmFeatures(), 0, 0, 0
 	case 0x40000010:
 		return uint32(c.vm.tscHz / 1000), 0, 0, 0
 	case 0x80000000:

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gemu/accel"
 	"gemu/hw"
@@ -47,6 +48,9 @@ type VM struct {
 	tscHz uint64
 	clock hw.Clock
 	vclk  *VirtualClock // deterministic time, when the machine chose it
+	// wallEpoch is the wall time at which clock read zero (kvmclock's
+	// wall clock).
+	wallEpoch time.Time
 
 	memMu    sync.Mutex
 	slots    []*mem.Slot // the layout phys was built from
@@ -115,6 +119,7 @@ func NewVM(ram *mem.Guest, io accel.IO, o accel.VMOptions) (*VM, error) {
 	if vc, ok := vm.clock.(*VirtualClock); ok {
 		vm.vclk = vc
 	}
+	vm.wallEpoch = time.Now().Add(-vm.clock.Now())
 	var seed [32]byte
 	if vm.vclk != nil {
 		copy(seed[:], "gemu deterministic random seed..")

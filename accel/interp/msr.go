@@ -71,6 +71,7 @@ type msrState struct {
 	mcBank                               [4 * mcBanks]uint64
 	debugCtl                             uint64
 	tscAdjust                            uint64
+	kvm                                  kvmClockState
 }
 
 func (m *msrState) reset() {
@@ -173,6 +174,10 @@ func (c *CPU) readMSR(idx uint32) (uint64, bool) {
 		return m.tscAux, c.feat&(featRDTSCP|featRDPID) != 0
 	case msrSysCfg:
 		return 0, true
+	case msrKVMSystemTime, msrKVMSystemTimeNew:
+		return m.kvm.msr, c.kvmMSR(idx)
+	case msrKVMWallClock, msrKVMWallClockNew:
+		return m.kvm.wallMSR, c.kvmMSR(idx)
 	}
 	if idx >= msrAMDFirst && idx <= msrAMDLast && c.vm.model.vendor == "AuthenticAMD" {
 		return 0, true
@@ -198,7 +203,9 @@ func (c *CPU) writeMSR(idx uint32, v uint64) bool {
 	m := &c.msr
 	switch idx {
 	case msrTSC:
+		old := c.readTSC()
 		c.writeTSC(v)
+		c.tscChanged(old)
 		return true
 	case msrAPICBase:
 		return c.setAPICBase(v)
@@ -206,8 +213,10 @@ func (c *CPU) writeMSR(idx uint32, v uint64) bool {
 		if c.feat&featTSCAdjust == 0 {
 			return false
 		}
-		c.writeTSC(c.readTSC() + v - m.tscAdjust)
+		old := c.readTSC()
+		c.writeTSC(old + v - m.tscAdjust)
 		m.tscAdjust = v
+		c.tscChanged(old)
 		return true
 	case msrUcodeRev, msrPlatformID:
 		return true
@@ -301,6 +310,18 @@ func (c *CPU) writeMSR(idx uint32, v uint64) bool {
 		m.tscAux = v
 		return true
 	case msrSysCfg:
+		return true
+	case msrKVMSystemTime, msrKVMSystemTimeNew:
+		if !c.kvmMSR(idx) {
+			return false
+		}
+		c.writeKVMSystemTime(v)
+		return true
+	case msrKVMWallClock, msrKVMWallClockNew:
+		if !c.kvmMSR(idx) {
+			return false
+		}
+		c.writeKVMWallClock(v)
 		return true
 	}
 	if idx >= msrAMDFirst && idx <= msrAMDLast && c.vm.model.vendor == "AuthenticAMD" {

@@ -84,6 +84,14 @@ func (c *CPU) state() accel.CPUState {
 	if c.feat&featTSCAdjust != 0 {
 		add(msrTSCAdjust, m.tscAdjust)
 	}
+	// kvmclock's MSRs travel once the guest has used them (KVM takes
+	// them back and rewrites the guest's pages).
+	if m.kvm.msr != 0 {
+		add(msrKVMSystemTimeNew, m.kvm.msr)
+	}
+	if m.kvm.wallMSR != 0 {
+		add(msrKVMWallClockNew, m.kvm.wallMSR)
+	}
 	sortMSRs(s.MSRs)
 	e := &s.Events
 	if c.hasPend && c.pend.kind == evException && !c.pend.trap {
@@ -184,6 +192,9 @@ func (c *CPU) setState(s accel.CPUState) {
 			c.writeMSR(e.Index, e.Value)
 		}
 	}
+	// The kvmclock page follows the TSC just restored, whatever the
+	// order of the list.
+	c.publishKVMClock(c.guestNanos())
 	if c.apic != nil {
 		if s.APICBase != 0 {
 			c.apic.SetBase(s.APICBase)
