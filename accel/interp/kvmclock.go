@@ -49,11 +49,11 @@ const (
 type kvmClockState struct {
 	msr uint64 // the last value written to the system-time MSR
 	// While enabled: the mapping last published.
-	gpa        uint64
-	tsc, ns    uint64
-	mul        uint32
-	shift      int8
-	wallMSR    uint64 // the last value written to a wall-clock MSR
+	gpa     uint64
+	tsc, ns uint64
+	mul     uint32
+	shift   int8
+	wallMSR uint64 // the last value written to a wall-clock MSR
 }
 
 // pvclockScale returns tsc_to_system_mul and tsc_shift for a TSC of hz:
