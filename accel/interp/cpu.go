@@ -238,6 +238,7 @@ type CPU struct {
 	// breakpoint is armed; checked if either. dbHits collects the DR6
 	// B0-B3 bits of data breakpoints hit by the running instruction.
 	acCheck, dataBP, checked bool
+	ioBP                     bool // an I/O breakpoint is armed
 	dbHits                   uint64
 
 	apic     accel.LocalAPIC

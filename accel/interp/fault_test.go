@@ -228,3 +228,39 @@ func TestDataBreakpointInDelivery(t *testing.T) {
 		t.Errorf("vector %d at %#x, DR6 %#x; want #DB at the #UD handler %#x with B0", r.vec, r.rip, r.st.DR6, h)
 	}
 }
+
+// TestIOBreakpoints: with CR4.DE, DR7 R/W = 10 watches ports: IN or OUT
+// overlapping the range raises a #DB trap after the instruction; without
+// CR4.DE the encoding arms nothing.
+func TestIOBreakpoints(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		de   bool
+		code []byte
+		hit  bool
+	}{
+		{"out hits", true, []byte{0xe6, 0x80}, true},                         // out 0x80, al
+		{"in word overlaps", true, []byte{0x66, 0xe5, 0x7f}, true},           // in ax, 0x7f
+		{"out dx elsewhere", true, []byte{0x66, 0xba, 0x70, 0, 0xee}, false}, // mov dx, 0x70; out dx, al
+		{"without de", false, []byte{0xe6, 0x80}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newTMachine(t, 4<<20, "qemu64")
+			s := m.setup64()
+			if tc.de {
+				s.CR4 |= cr4DE
+			}
+			s.DR[0] = 0x80
+			s.DR7 = 0x400 | 1 | 2<<16 // L0, I/O, one byte
+			code := append(append([]byte{}, tc.code...), 0x0f, 0x0b)
+			r := m.runFaulting(code, s)
+			after := tCode + uint64(len(tc.code))
+			switch {
+			case tc.hit && (r.vec != excDB || r.rip != after || r.st.DR6&0xf != 1):
+				t.Errorf("vector %d at %#x, DR6 %#x; want #DB at %#x with B0", r.vec, r.rip, r.st.DR6, after)
+			case !tc.hit && r.vec != excUD:
+				t.Errorf("vector %d at %#x, DR6 %#x; want no #DB", r.vec, r.rip, r.st.DR6)
+			}
+		})
+	}
+}

@@ -29,10 +29,16 @@ func (c *CPU) ioCheck(port uint16, size uint8) {
 }
 
 func (c *CPU) portIn(port uint16, size uint8) uint64 {
+	if c.ioBP {
+		c.dbHits |= c.ioBreakpoints(port, size)
+	}
 	return uint64(c.vm.io.PortRead(port, int(size)))
 }
 
 func (c *CPU) portOut(port uint16, size uint8, v uint64) {
+	if c.ioBP {
+		c.dbHits |= c.ioBreakpoints(port, size)
+	}
 	c.vm.io.PortWrite(port, int(size), uint32(v&sizeMask(size)))
 }
 

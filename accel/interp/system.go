@@ -184,6 +184,9 @@ func (c *CPU) writeCR4(v uint64) {
 	if (old^v)&(cr4PGE|cr4PAE|cr4PSE|cr4SMEP|cr4SMAP|cr4PCIDE) != 0 {
 		c.flushTLB(false)
 	}
+	if (old^v)&cr4DE != 0 {
+		c.updateBreakpoints() // arms or disarms I/O breakpoints
+	}
 	c.tlb.selectMMU(c)
 	c.flushJumpCache(false)
 }
@@ -298,7 +301,7 @@ func hMovToDR(c *CPU, in *inst) bool {
 func (c *CPU) updateBreakpoints() {
 	c.bpActive = false
 	wasData := c.dataBP
-	c.dataBP = false
+	c.dataBP, c.ioBP = false, false
 	for i := 0; i < 4; i++ {
 		if c.dr7>>(2*i)&3 == 0 {
 			continue
@@ -308,6 +311,10 @@ func (c *CPU) updateBreakpoints() {
 			c.bpActive = true
 		case 1, 3: // data writes; data reads and writes
 			c.bpActive, c.dataBP = true, true
+		case 2: // I/O reads and writes, with CR4.DE
+			if c.cr4&cr4DE != 0 {
+				c.bpActive, c.ioBP = true, true
+			}
 		}
 	}
 	c.checked = c.acCheck || c.dataBP
@@ -335,6 +342,23 @@ func (c *CPU) dataBreakpoints(la uint64, size uint8, write bool) uint64 {
 		}
 		lo, n := c.bpRange(i)
 		if la < lo+n && lo < la+uint64(size) {
+			hit |= 1 << i
+		}
+	}
+	return hit
+}
+
+// ioBreakpoints returns the DR6 bits of the armed I/O breakpoints (DR7
+// R/W = 10 with CR4.DE) that an access of size ports at port matches.
+func (c *CPU) ioBreakpoints(port uint16, size uint8) uint64 {
+	var hit uint64
+	for i := 0; i < 4; i++ {
+		if c.dr7>>(2*i)&3 == 0 || c.dr7>>(16+4*i)&3 != 2 {
+			continue
+		}
+		lo, n := c.bpRange(i)
+		lo &= 0xffff
+		if uint64(port) < lo+n && lo < uint64(port)+uint64(size) {
 			hit |= 1 << i
 		}
 	}
