@@ -1482,6 +1482,14 @@ utry32:
 	movb $0xff, rec_vec
 	mov %rbx, rec_base
 	mov %rsp, try_sp
+	/* IRETQ to ring 3 nulls DS and ES while they hold ring-0
+	 * selectors (SDM, IRET), and compatibility mode faults on a null
+	 * DS: give ring 3 its own (try64_back reloads the kernel's). */
+	push %rax
+	mov $(SEL_UDATA | 3), %eax
+	mov %eax, %ds
+	mov %eax, %es
+	pop %rax
 	push $(SEL_UDATA | 3)
 	push $USTACK_TOP
 	push $0x2
