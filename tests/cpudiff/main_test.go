@@ -48,10 +48,7 @@ func runCases(t *testing.T, cases []Case) {
 // every case under it). A case listed here still runs: when it fails, it
 // is skipped with the bug's description; when it passes, the log says the
 // entry can go.
-var knownBugs = []struct{ cases, bug string }{
-	{"TestExceptionDelivery/delivery-sets-accessed-bit", "not the interpreter's: fixDeliveryAccessed sets the handler CS descriptor's accessed bit in the KVM result but not the dirty bit of the page-table entry mapping the GDT, which that write sets (SDM vol. 3A, 4.8)"},
-	{"TestExceptionDelivery/alignment-check-at-cpl3", "not the interpreter's: the #AC and its frame match, but KVM's event delivery here clears EFLAGS.AC (quirkDelivery), which the SDM's delivery keeps; the case lacks NoKVM: quirkDelivery"},
-}
+var knownBugs = []struct{ cases, bug string }{}
 
 func knownBug(name string) (string, bool) {
 	for _, k := range knownBugs {

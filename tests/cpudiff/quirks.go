@@ -29,10 +29,17 @@ func fixDeliveryAccessed(w *World, r *Result) {
 		if g.Selector&^3 == 0 || g.Selector&4 != 0 || !g.S {
 			return
 		}
+		if g.Type&1 != 0 {
+			return
+		}
 		g.Type |= 1
-		a := s.GDT.Base + uint64(g.Selector&^7) + 5
-		if a < uint64(len(r.RAM)) {
+		la := s.GDT.Base + uint64(g.Selector&^7) + 5
+		a, ok := r.translate(la)
+		if ok && a < uint64(len(r.RAM)) {
 			r.RAM[a] |= 1
+			// The processor's write to the descriptor marks the page
+			// dirty, as any write through the paging structures does.
+			r.markDirty(la)
 		}
 	}
 	fix(&s.CS)
@@ -81,3 +88,101 @@ const quirkDAA = "DAA, DAS, AAA, AAS and BOUND raise #UD in 32-bit code at CPL3 
 const quirkIRQWindow = "KVM here asks for no interrupt-window exit while it emulates CPL0 code: an interrupt that becomes deliverable (STI, POPF, CR8) is injected only at the next exit, typically HLT; at CPL3 the RF pushed with an interrupt before the first instruction is sometimes 1"
 
 const quirkRing3IO = "KVM here raises #GP for port I/O at CPL3 even when IOPL or the TSS I/O bitmap allows it"
+
+// pagingEntries returns the RAM addresses of the paging-structure entries
+// that map linear address la in the final state, outermost first, and the
+// physical address la maps to; ok is false when paging would fault or an
+// entry lies outside RAM. Without paging the address maps to itself.
+func (r *Result) pagingEntries(la uint64) (entries []uint64, pa uint64, ok bool) {
+	s := &r.State
+	if s.CR0&CR0PG == 0 {
+		return nil, la, true
+	}
+	read := func(a uint64, size int) (uint64, bool) {
+		if a+uint64(size) > uint64(len(r.RAM)) {
+			return 0, false
+		}
+		if size == 4 {
+			return uint64(r.U32(a)), true
+		}
+		return r.U64(a), true
+	}
+	const addrMask = 0x000ffffffffff000
+	switch {
+	case s.CR4&CR4PAE == 0: // 32-bit paging
+		la &= 0xffffffff
+		pde := s.CR3&0xfffff000 + (la>>22)*4
+		e, ok := read(pde, 4)
+		if !ok || e&PTEP == 0 {
+			return nil, 0, false
+		}
+		entries = append(entries, pde)
+		if e&PTEPS != 0 && s.CR4&CR4PSE != 0 {
+			return entries, e&0xffc00000 | la&0x3fffff, true
+		}
+		pte := e&0xfffff000 + (la>>12&0x3ff)*4
+		e, ok = read(pte, 4)
+		if !ok || e&PTEP == 0 {
+			return nil, 0, false
+		}
+		return append(entries, pte), e&0xfffff000 | la&0xfff, true
+	case s.EFER&EFERLMA == 0: // PAE
+		la &= 0xffffffff
+		pdpte := s.CR3&0xffffffe0 + (la>>30)*8
+		e, ok := read(pdpte, 8)
+		if !ok || e&PTEP == 0 {
+			return nil, 0, false
+		}
+		base, shifts := e&addrMask, []uint{21, 12}
+		for _, sh := range shifts {
+			a := base + (la>>sh&0x1ff)*8
+			e, ok = read(a, 8)
+			if !ok || e&PTEP == 0 {
+				return nil, 0, false
+			}
+			entries = append(entries, a)
+			if sh == 21 && e&PTEPS != 0 {
+				return entries, e&addrMask&^(1<<21-1) | la&(1<<21-1), true
+			}
+			base = e & addrMask
+		}
+		return entries, base | la&0xfff, true
+	default: // 4-level
+		base := s.CR3 & addrMask
+		for _, sh := range []uint{39, 30, 21, 12} {
+			a := base + (la>>sh&0x1ff)*8
+			e, ok := read(a, 8)
+			if !ok || e&PTEP == 0 {
+				return nil, 0, false
+			}
+			entries = append(entries, a)
+			if (sh == 30 || sh == 21) && e&PTEPS != 0 {
+				return entries, e&addrMask&^(1<<sh-1) | la&(1<<sh-1), true
+			}
+			base = e & addrMask
+		}
+		return entries, base | la&0xfff, true
+	}
+}
+
+// translate maps a linear address of the final state to RAM.
+func (r *Result) translate(la uint64) (uint64, bool) {
+	_, pa, ok := r.pagingEntries(la)
+	return pa, ok
+}
+
+// markDirty sets what a write to linear address la sets in the paging
+// structures: the accessed bit of every entry on the way and the dirty bit
+// of the one that maps the page.
+func (r *Result) markDirty(la uint64) {
+	entries, _, ok := r.pagingEntries(la)
+	if !ok {
+		return
+	}
+	for i, a := range entries {
+		r.RAM[a] |= PTEA
+		if i == len(entries)-1 {
+			r.RAM[a] |= PTED
+		}
+	}
+}
