@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"gemu/hw"
 	"gemu/hw/mem"
@@ -60,6 +61,10 @@ type VMOptions struct {
 	Logger *slog.Logger
 	// TSCHz is the TSC frequency to advertise (0: the accelerator's choice).
 	TSCHz uint64
+	// WallClock is the guest's wall-clock time when the VM is created
+	// (what -rtc base= gives the RTC), for paravirtual wall clocks that an
+	// accelerator offers itself; the zero time means the host's.
+	WallClock time.Time
 }
 
 // CPUModel is a parsed -cpu option: a model name and feature changes, in the

@@ -119,7 +119,11 @@ func NewVM(ram *mem.Guest, io accel.IO, o accel.VMOptions) (*VM, error) {
 	if vc, ok := vm.clock.(*VirtualClock); ok {
 		vm.vclk = vc
 	}
-	vm.wallEpoch = time.Now().Add(-vm.clock.Now())
+	wall := o.WallClock
+	if wall.IsZero() {
+		wall = time.Now()
+	}
+	vm.wallEpoch = wall.Add(-vm.clock.Now())
 	var seed [32]byte
 	if vm.vclk != nil {
 		copy(seed[:], "gemu deterministic random seed..")

@@ -227,3 +227,31 @@ func TestPvclockScale(t *testing.T) {
 		}
 	}
 }
+
+// TestKVMClockWallClockOption: VMOptions.WallClock (-rtc base=) is the
+// guest's wall time at VM creation, so the wall-clock MSR reports it less
+// the guest time already elapsed.
+func TestKVMClockWallClockOption(t *testing.T) {
+	base := time.Date(2006, 6, 17, 16, 1, 21, 0, time.UTC)
+	clk := hw.NewManualClock()
+	clk.Advance(3 * time.Second)
+	ram := mem.NewForTest(4 << 20)
+	io := &testIO{in: map[uint16]uint32{}, mmio: map[uint64]uint64{}}
+	vm, err := NewVM(ram, io, accel.VMOptions{VCPUs: 1, CPU: accel.CPUModel{Name: "qemu64"}, IRQChip: accel.IRQChipUser, Clock: clk, TSCHz: 2_000_000_000, WallClock: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := vm.NewVCPU(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &tmachine{t: t, ram: ram, io: io, vm: vm, cpu: v.(*VCPU)}
+	const wall = tData + 0x100
+	m.run64(append(wrmsr(msrKVMWallClockNew, wall), 0xf4), nil)
+	var wb [12]byte
+	m.ram.ReadAt(wb[:], wall)
+	sec, nsec := binary.LittleEndian.Uint32(wb[4:]), binary.LittleEndian.Uint32(wb[8:])
+	if want := base.Add(-3 * time.Second); int64(sec) != want.Unix() || nsec != 0 {
+		t.Errorf("wall clock %d.%09d, want %d.000000000 (%v)", sec, nsec, want.Unix(), want)
+	}
+}

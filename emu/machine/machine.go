@@ -27,6 +27,7 @@ import (
 	"gemu/hw/bus"
 	"gemu/hw/irq"
 	"gemu/hw/mem"
+	"gemu/hw/timer/mc146818"
 )
 
 // Env is what the machine needs from its process.
@@ -327,6 +328,7 @@ func (m *Machine) Run() (int, error) {
 		Clock:     m.clock,
 		Logger:    m.log,
 		TSCHz:     m.tscHz,
+		WallClock: m.wallClock(),
 	}
 	if vmo.VCPUs < 1 {
 		vmo.VCPUs = 1
@@ -467,3 +469,14 @@ const waitTimeout = 10 * time.Second
 // Quit ends the machine as if the user asked (a signal, Ctrl-A x): Run
 // returns status 0.
 func (m *Machine) Quit() { m.post(event{kind: evQuit, cause: "quit"}) }
+
+// wallClock is the guest's wall-clock time now, as -rtc base= sets the
+// RTC: the clock's digits read as UTC, the way a guest that keeps its RTC
+// in UTC reads them (with base=localtime, the host's local time).
+func (m *Machine) wallClock() time.Time {
+	t, err := mc146818.ParseBase(m.cfg.RTC.Base, time.Now(), nil)
+	if err != nil {
+		return time.Time{} // refused when the RTC was built
+	}
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+}
