@@ -298,7 +298,15 @@ func TestSignalMSIAndGSI(t *testing.T) {
 				if err := m.vm.SignalMSI(0xfee00000, 0x41); err != nil {
 					t.Error(err)
 				}
-				time.Sleep(2 * time.Millisecond)
+				// The GSI's vector (0x45) outranks the MSI's: wait until
+				// the guest has reported the MSI, so the order is fixed.
+				for deadline := time.Now().Add(30 * time.Second); !slices.Contains(m.io.outputs(portOut), 0x41); {
+					if time.Now().After(deadline) {
+						t.Error("the guest did not report the MSI within 30 s")
+						break
+					}
+					time.Sleep(time.Millisecond)
+				}
 				if err := m.vm.SetGSI(5, true); err != nil {
 					t.Error(err)
 				}
