@@ -27,13 +27,14 @@ const (
 )
 
 // blockLink is a remembered successor of a block: valid while its
-// generation (ctx, from c.gens[g]) holds.
+// generation (ctx, from c.gens[g]) holds and the target's pages are
+// unchanged.
 type blockLink struct {
-	b     *block
-	ip    uint64
-	ctx   uint64
-	epoch uint64 // VM.codeEpoch when b was last found valid
-	g     uint8  // 1: reached through a global page (survives a CR3 write)
+	b   *block
+	ip  uint64
+	ctx uint64
+	key uint64 // linkKey when the link was last found valid
+	g   uint8  // 1: reached through a global page (survives a CR3 write)
 }
 
 type block struct {
@@ -52,6 +53,12 @@ type block struct {
 	page2  int
 	links  [blockLinks]blockLink
 	nextL  uint8
+	// jcc: the block ends with a fast-path conditional branch, whose
+	// not-taken successor is remembered in links[0] and taken one in
+	// links[1], so that the run loop picks the link by the branch's
+	// outcome instead of comparing addresses (one data-dependent host
+	// branch less per guest branch).
+	jcc bool
 	// plain: no instruction of the block can change what the checks
 	// between blocks look at (IF, TF, RF, the interrupt shadow, HLT,
 	// breakpoints, pending events): after it, the next block may start
@@ -59,19 +66,21 @@ type block struct {
 	plain bool
 }
 
-// live reports whether the link's block is still valid: at once when no
-// decoded code anywhere was invalidated since the link last checked,
-// otherwise through the block's page generations (and then remembers the
-// epoch).
-func (l *blockLink) live(epoch *atomic.Uint64) bool {
-	e := epoch.Load()
-	if l.epoch == e {
-		return true
-	}
-	if !l.b.valid() {
+// linkKey changes whenever a remembered link may have gone stale: when
+// decoded code was invalidated anywhere (VM.codeEpoch) or this vCPU's
+// jump cache was flushed (gens[0], which every flush advances; gens[1]
+// never advances alone). Both only grow, so a sum never comes back.
+func (c *CPU) linkKey() uint64 { return c.vm.codeEpoch.Load() + c.gens[0] }
+
+// revive reports whether link l, whose key is not the current one, still
+// leads to a valid block (its generation and the block's page
+// generations hold), and then stamps it with key. Links with the current
+// key need no check: the run loop compares keys inline.
+func (c *CPU) revive(l *blockLink, key uint64) bool {
+	if l.b == nil || l.ctx != c.gens[l.g&1] || !l.b.valid() {
 		return false
 	}
-	l.epoch = e
+	l.key = key
 	return true
 }
 
@@ -148,8 +157,9 @@ const maxCachedBlocks = 1 << 17
 func jcIndex(lin uint64) uint64 { return (lin ^ lin>>jcBits) & (jcSize - 1) }
 
 // findBlock returns the block for the current RIP. prev is the block that
-// just ran (for its successor links), or nil.
-func (c *CPU) findBlock(prev *block) *block {
+// just ran (for its successor links), or nil; sel is the outcome of prev's
+// final conditional branch when prev.jcc.
+func (c *CPU) findBlock(prev *block, sel uint64) *block {
 	ip := c.rip
 	if prev != nil {
 		for i := range prev.links {
@@ -186,9 +196,14 @@ func (c *CPU) findBlock(prev *block) *block {
 		if b.page2 >= 0 {
 			c.noteCodeLin(lin + 4096)
 		}
-		l := &prev.links[prev.nextL%blockLinks]
-		prev.nextL++
-		l.b, l.ip, l.g, l.ctx, l.epoch = b, ip, e.g, c.gens[e.g], c.vm.codeEpoch.Load()
+		var l *blockLink
+		if prev.jcc {
+			l = &prev.links[sel&1]
+		} else {
+			l = &prev.links[prev.nextL%blockLinks]
+			prev.nextL++
+		}
+		l.b, l.ip, l.g, l.ctx, l.key = b, ip, e.g, c.gens[e.g], c.linkKey()
 	}
 	return b
 }
@@ -335,6 +350,9 @@ done:
 	d.buf = nil
 	b.insts = insts[:n:n]
 	b.endIP = b.insts[n-1].next
+	if k := b.insts[n-1].kind; k >= kJcc0 && k < kJcc0+16 {
+		b.jcc = true
+	}
 	flagLiveness(b.insts)
 	b.plain = true
 	for i := range b.insts {
@@ -343,6 +361,7 @@ done:
 			break
 		}
 	}
+	fuseBranch(b.insts)
 	c.bc.insts = c.bc.insts[n:]
 	if b.cached {
 		if c.bc.count >= maxCachedBlocks {
@@ -484,6 +503,9 @@ func (c *CPU) execBlocks(stopAt uint64) {
 	wg := &c.vm.wflushGen
 	ce := &c.vm.codeEpoch
 	var prev *block
+	// sel is the outcome of prev's final conditional branch (1: taken),
+	// 0 for other blocks.
+	var sel uint64
 	// quick: the block that just ran was plain, so interrupt delivery,
 	// single-stepping and the other per-block conditions are as the last
 	// full check left them; only events from outside (ev) and the
@@ -499,16 +521,19 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		}
 		c.curIdx = -1 // a fault finding the block is not an instruction's
 		var b *block
-		switch {
-		case prev == nil:
-			b = c.findBlock(nil)
-		case prev.links[0].ip == c.rip && prev.links[0].ctx == c.gens[prev.links[0].g] && prev.links[0].b != nil && prev.links[0].live(ce):
-			b = prev.links[0].b // the common case: a loop or a straight-line successor
-		case prev.links[1].ip == c.rip && prev.links[1].ctx == c.gens[prev.links[1].g] && prev.links[1].b != nil && prev.links[1].live(ce):
-			b = prev.links[1].b // the other successor of a conditional branch
-		default:
-			b = c.findBlock(prev)
+		key := ce.Load() + c.gens[0] // c.linkKey()
+		if prev == nil {
+			b = c.findBlock(nil, 0)
+		} else if l := &prev.links[sel&1]; l.ip == c.rip && (l.key == key && l.b != nil || c.revive(l, key)) {
+			// A loop, a straight-line successor, or the successor the
+			// final branch chose.
+			b = l.b
+		} else if l := &prev.links[sel&1^1]; !prev.jcc && l.ip == c.rip && (l.key == key && l.b != nil || c.revive(l, key)) {
+			b = l.b // a return or indirect jump's other remembered target
+		} else {
+			b = c.findBlock(prev, sel)
 		}
+		sel = 0
 		c.curBlk = b
 		if !quick && (c.singleStep() || c.flags&flagRF != 0) {
 			// RF (set by IRET after a fault) lasts for one instruction.
@@ -868,7 +893,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				case fopRaw:
 					cf = c.flags & flagCF
 				case fopSub:
-					if c.fa<<c.fsh < c.fb<<c.fsh {
+					if c.fa<<(c.fsh&63) < c.fb<<(c.fsh&63) {
 						cf = 1
 					}
 				default:
@@ -1034,109 +1059,77 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				} else {
 					hPopR(c, in)
 				}
-			case kJcc0, kJcc0 + 1, kJcc0 + 10, kJcc0 + 11: // JO, JNO, JP, JNP
-				if c.cond(in.sub) {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
-				}
+			case kJcc0, kJcc0 + 1, kJcc0 + 2, kJcc0 + 3, kJcc0 + 4, kJcc0 + 5, kJcc0 + 6, kJcc0 + 7,
+				kJcc0 + 8, kJcc0 + 9, kJcc0 + 10, kJcc0 + 11, kJcc0 + 12, kJcc0 + 13, kJcc0 + 14, kJcc0 + 15:
+				// jccTaken, inline.
 				n = i + 1
+				var t uint64
+				sh, cc := c.fsh&63, in.sub
+				switch {
+				case c.fop == fopSub && cc&14 != 10:
+					t = subCond(cc, c.fa<<sh, c.fb<<sh)
+				case c.fop == fopLogic && cc&14 != 10:
+					t = logicCond(cc, c.fr<<sh)
+				default:
+					t = b2u(c.jccTaken(cc))
+				}
+				if t != 0 {
+					c.rip, sel = in.imm, 1
+					goto ended
+				}
+				c.rip = in.next
 				goto ended
-			case kJcc0 + 2:
-				if c.condB() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
+			case kCmpRR64J, kCmpRR32J, kCmpRI64J, kCmpRI32J:
+				a, v := c.R[in.r1], c.R[in.r2]
+				sh := uint8(0)
+				if in.kind == kCmpRR32J || in.kind == kCmpRI32J {
+					sh = 32
 				}
-				n = i + 1
+				if in.kind >= kCmpRI64J {
+					v = in.imm
+				}
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, sh, a, v, a-v
+				in, n = &insts[i+1], i+2
+				if subCond(in.sub, a<<sh, v<<sh) != 0 {
+					c.rip, sel = in.imm, 1
+					goto ended
+				}
+				c.rip = in.next
 				goto ended
-			case kJcc0 + 3:
-				if !c.condB() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
+			case kSubRR64J, kSubRR32J, kSubRI64J, kSubRI32J:
+				a, v := c.R[in.r1], c.R[in.r2]
+				if in.kind >= kSubRI64J {
+					v = in.imm
 				}
-				n = i + 1
+				r := a - v
+				sh := uint8(0)
+				if in.kind == kSubRR32J || in.kind == kSubRI32J {
+					sh = 32
+					c.R[in.r1] = r & 0xffffffff
+				} else {
+					c.R[in.r1] = r
+				}
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, sh, a, v, r
+				in, n = &insts[i+1], i+2
+				if subCond(in.sub, a<<sh, v<<sh) != 0 {
+					c.rip, sel = in.imm, 1
+					goto ended
+				}
+				c.rip = in.next
 				goto ended
-			case kJcc0 + 4:
-				if c.zf() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
+			case kTestRR64J, kTestRR32J:
+				r := c.R[in.r1] & c.R[in.r2]
+				sh := uint8(0)
+				if in.kind == kTestRR32J {
+					sh = 32
 				}
-				n = i + 1
-				goto ended
-			case kJcc0 + 5:
-				if !c.zf() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
+				c.fop, c.fsh, c.fr = fopLogic, sh, r
+				in, n = &insts[i+1], i+2
+				if logicCond(in.sub, r<<sh) != 0 {
+					c.rip, sel = in.imm, 1
+					goto ended
 				}
-				n = i + 1
-				goto ended
-			case kJcc0 + 6:
-				if c.condBE() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
-				}
-				n = i + 1
-				goto ended
-			case kJcc0 + 7:
-				if !c.condBE() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
-				}
-				n = i + 1
-				goto ended
-			case kJcc0 + 8:
-				if c.sf() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
-				}
-				n = i + 1
-				goto ended
-			case kJcc0 + 9:
-				if !c.sf() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
-				}
-				n = i + 1
-				goto ended
-			case kJcc0 + 12:
-				if c.condL() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
-				}
-				n = i + 1
-				goto ended
-			case kJcc0 + 13:
-				if !c.condL() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
-				}
-				n = i + 1
-				goto ended
-			case kJcc0 + 14:
-				if c.condLE() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
-				}
-				n = i + 1
-				goto ended
-			case kJcc0 + 15:
-				if !c.condLE() {
-					c.rip = in.imm
-				} else {
-					c.rip = in.next
-				}
-				n = i + 1
+				c.rip = in.next
 				goto ended
 			case kCmov64:
 				if c.cond(in.sub) {

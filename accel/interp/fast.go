@@ -96,6 +96,19 @@ const (
 	kCmpMR64
 	kCmpMI64
 	kCmpMI32
+	// A compare, subtraction or test whose block ends with the
+	// conditional branch right after it (JO, JNO, JP, JNP excepted): the
+	// instruction runs, then the branch, on one dispatch (fuseBranch).
+	kCmpRR64J
+	kCmpRR32J
+	kCmpRI64J
+	kCmpRI32J
+	kSubRR64J
+	kSubRR32J
+	kSubRI64J
+	kSubRI32J
+	kTestRR64J
+	kTestRR32J
 	// kJcc0+cc is Jcc with condition code cc (16 kinds).
 	kJcc0
 )
@@ -410,4 +423,82 @@ func plainInst(in *inst) bool {
 		return in.sub == 2 || in.sub == 4 // near indirect CALL, JMP
 	}
 	return false
+}
+
+// fusedBranch maps the kinds fuseBranch joins with a following Jcc to
+// their fused kinds.
+var fusedBranch = map[uint8]uint8{
+	kCmpRR64: kCmpRR64J, kCmpRR32: kCmpRR32J, kCmpRI64: kCmpRI64J, kCmpRI32: kCmpRI32J,
+	kSubRR64: kSubRR64J, kSubRR32: kSubRR32J, kSubRI64: kSubRI64J, kSubRI32: kSubRI32J,
+	kTestRR64: kTestRR64J, kTestRR32: kTestRR32J,
+}
+
+// fuseBranch gives a block's next-to-last instruction its fused kind when
+// the block ends with a compare (or SUB, TEST) and a conditional branch
+// on a condition ccHolds can evaluate. It runs after flagLiveness and
+// plainInst, which see the unfused kinds; the branch keeps its own kind
+// (a block entered at it, or single-stepped, runs it alone).
+func fuseBranch(insts []inst) {
+	n := len(insts)
+	if n < 2 {
+		return
+	}
+	j, in := &insts[n-1], &insts[n-2]
+	if j.kind < kJcc0 || j.kind >= kJcc0+16 {
+		return
+	}
+	switch j.kind - kJcc0 {
+	case 0, 1, 10, 11: // OF alone or PF: not from ccHolds
+		return
+	}
+	if k, ok := fusedBranch[in.kind]; ok {
+		in.kind = k
+	}
+}
+
+// ccHolds[cc] has bit cf|zf<<1|lt<<2|sf<<3 set when condition cc holds
+// with those flags (lt is SF != OF). Conditions on OF alone (OF = lt^sf)
+// work too; PF cannot be expressed (cc 10 and 11 are never asked for).
+var ccHolds = func() (t [16]uint16) {
+	for cc := range t {
+		for x := 0; x < 16; x++ {
+			cf, zf, lt, sf := x&1 != 0, x&2 != 0, x&4 != 0, x&8 != 0
+			var v bool
+			switch cc >> 1 {
+			case 0:
+				v = lt != sf
+			case 1:
+				v = cf
+			case 2:
+				v = zf
+			case 3:
+				v = cf || zf
+			case 4:
+				v = sf
+			case 6:
+				v = lt
+			case 7:
+				v = zf || lt
+			}
+			if v != (cc&1 != 0) {
+				t[cc] |= 1 << x
+			}
+		}
+	}
+	return t
+}()
+
+// subCond evaluates condition cc on the flags of a-b (operands shifted
+// to bit 63 as the lazy state's), without a branch.
+func subCond(cc uint8, a, b uint64) uint64 {
+	r := a - b
+	x := b2u(a < b) | b2u(a == b)<<1 | b2u(int64(a) < int64(b))<<2 | r>>63<<3
+	return uint64(ccHolds[cc&15]) >> x & 1
+}
+
+// logicCond evaluates condition cc on the flags of a logic result r
+// (shifted to bit 63): CF = OF = 0.
+func logicCond(cc uint8, r uint64) uint64 {
+	x := b2u(r == 0)<<1 | r>>63<<2 | r>>63<<3
+	return uint64(ccHolds[cc&15]) >> x & 1
 }

@@ -6,7 +6,8 @@ import "math/bits"
 // operand width (as fsh = 64 - width, so that shifting left by fsh puts the
 // operand's sign bit at bit 63 and drops whatever lies above the operand),
 // its operands fa, fb and its result fr; the six status flags are computed
-// only when something reads them. Operands are stored unmasked.
+// only when something reads them. Operands are stored unmasked. fsh is
+// below 64, so readers shift by fsh&63, which compiles to a plain shift.
 const (
 	fopRaw   = iota // flags holds CF..OF itself
 	fopAdd          // fr = fa + fb
@@ -81,14 +82,14 @@ func (c *CPU) zf() bool {
 	if c.fop == fopRaw {
 		return c.flags&flagZF != 0
 	}
-	return c.fr<<c.fsh == 0
+	return c.fr<<(c.fsh&63) == 0
 }
 
 func (c *CPU) sf() bool {
 	if c.fop == fopRaw {
 		return c.flags&flagSF != 0
 	}
-	return int64(c.fr<<c.fsh) < 0
+	return int64(c.fr<<(c.fsh&63)) < 0
 }
 
 func (c *CPU) pf() bool {
@@ -226,7 +227,7 @@ func (c *CPU) setFlag(f uint64, on bool) {
 
 // cond evaluates condition code cc (the low nibble of Jcc/SETcc/CMOVcc).
 func (c *CPU) cond(cc uint8) bool {
-	s := c.fsh
+	s := c.fsh & 63
 	switch c.fop {
 	case fopSub:
 		a, b := c.fa<<s, c.fb<<s
@@ -301,28 +302,44 @@ func (c *CPU) cond(cc uint8) bool {
 
 func (c *CPU) condB() bool { // CF
 	if c.fop == fopSub {
-		return c.fa<<c.fsh < c.fb<<c.fsh
+		return c.fa<<(c.fsh&63) < c.fb<<(c.fsh&63)
 	}
 	return c.cond(2)
 }
 
 func (c *CPU) condBE() bool { // CF or ZF
 	if c.fop == fopSub {
-		return c.fa<<c.fsh <= c.fb<<c.fsh
+		return c.fa<<(c.fsh&63) <= c.fb<<(c.fsh&63)
 	}
 	return c.cond(6)
 }
 
 func (c *CPU) condL() bool { // SF != OF
 	if c.fop == fopSub {
-		return int64(c.fa<<c.fsh) < int64(c.fb<<c.fsh)
+		return int64(c.fa<<(c.fsh&63)) < int64(c.fb<<(c.fsh&63))
 	}
 	return c.cond(0xc)
 }
 
 func (c *CPU) condLE() bool { // ZF or SF != OF
 	if c.fop == fopSub {
-		return int64(c.fa<<c.fsh) <= int64(c.fb<<c.fsh)
+		return int64(c.fa<<(c.fsh&63)) <= int64(c.fb<<(c.fsh&63))
 	}
 	return c.cond(0xe)
+}
+
+// jccTaken evaluates condition cc for a conditional branch: at once for
+// the lazy states compares, subtractions and logic operations leave and
+// for conditions on ZF alone (DEC and JNZ), through cond otherwise.
+func (c *CPU) jccTaken(cc uint8) bool {
+	s := c.fsh & 63
+	switch {
+	case c.fop == fopSub && cc&14 != 10:
+		return subCond(cc, c.fa<<s, c.fb<<s) != 0
+	case c.fop == fopLogic && cc&14 != 10:
+		return logicCond(cc, c.fr<<s) != 0
+	case cc&14 == 4 && c.fop != fopRaw:
+		return (c.fr<<s == 0) != (cc&1 != 0)
+	}
+	return c.cond(cc)
 }

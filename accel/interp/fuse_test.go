@@ -1,0 +1,126 @@
+package interp
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"gemu/accel"
+)
+
+// TestFusedConditions checks subCond and logicCond, which fused compare-
+// and-branch kinds use, against cond on the lazy state the same
+// instruction leaves.
+func TestFusedConditions(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	edge := []uint64{0, 1, 2, 0x7f, 0x80, 0xff, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000,
+		1<<63 - 1, 1 << 63, ^uint64(0), ^uint64(0) - 1}
+	val := func() uint64 {
+		if r.IntN(2) == 0 {
+			return edge[r.IntN(len(edge))]
+		}
+		return r.Uint64()
+	}
+	var c CPU
+	for i := 0; i < 200000; i++ {
+		a, b := val(), val()
+		sh := []uint8{0, 32, 48, 56}[r.IntN(4)]
+		for cc := uint8(0); cc < 16; cc++ {
+			if cc <= 1 || cc == 10 || cc == 11 {
+				continue
+			}
+			c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, sh, a, b, a-b
+			if got, want := subCond(cc, a<<sh, b<<sh), b2u(c.cond(cc)); got != want {
+				t.Fatalf("sub %#x-%#x sh %d cc %#x: subCond %d, cond %d", a, b, sh, cc, got, want)
+			}
+			c.fop, c.fsh, c.fr = fopLogic, sh, a&b
+			if got, want := logicCond(cc, (a&b)<<sh), b2u(c.cond(cc)); got != want {
+				t.Fatalf("test %#x&%#x sh %d cc %#x: logicCond %d, cond %d", a, b, sh, cc, got, want)
+			}
+		}
+	}
+}
+
+// TestFusedBranchRun runs compare/sub/test followed by each conditional
+// branch, fused in their blocks, and checks the path taken, the result
+// and the flags the branch leaves against a reference computed in Go.
+func TestFusedBranchRun(t *testing.T) {
+	m := newTMachine(t, 4<<20, "qemu64")
+	type form struct {
+		name string
+		code []byte // operates on rax with rcx or imm
+		imm  bool
+		v    uint64 // the immediate, sign-extended
+	}
+	forms := []form{
+		{"cmp rax,rcx", []byte{0x48, 0x39, 0xc8}, false, 0},
+		{"cmp eax,ecx", []byte{0x39, 0xc8}, false, 0},
+		{"cmp rax,-3", []byte{0x48, 0x83, 0xf8, 0xfd}, true, ^uint64(2)},
+		{"cmp eax,0x80", []byte{0x3d, 0x80, 0, 0, 0}, true, 0x80},
+		{"sub rax,rcx", []byte{0x48, 0x29, 0xc8}, false, 0},
+		{"sub eax,ecx", []byte{0x29, 0xc8}, false, 0},
+		{"sub rax,5", []byte{0x48, 0x83, 0xe8, 5}, true, 5},
+		{"sub eax,-1", []byte{0x83, 0xe8, 0xff}, true, ^uint64(0)},
+		{"test rax,rcx", []byte{0x48, 0x85, 0xc8}, false, 0},
+		{"test eax,ecx", []byte{0x85, 0xc8}, false, 0},
+	}
+	vals := []uint64{0, 1, 5, 0x80, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffd, 1 << 63, ^uint64(0), ^uint64(2), 0x123456789}
+	for _, f := range forms {
+		for cc := byte(0); cc < 16; cc++ {
+			// f; jcc +7; mov edx, 1; jmp +5; mov edx, 2; hlt
+			code := append([]byte{}, f.code...)
+			code = append(code, 0x70|cc, 7, 0xba, 1, 0, 0, 0, 0xeb, 5, 0xba, 2, 0, 0, 0, 0xf4)
+			for _, a := range vals {
+				for _, b := range vals {
+					st := m.run64(code, func(s *accel.CPUState) {
+						s.GPR[accel.RAX], s.GPR[accel.RCX], s.GPR[accel.RDX] = a, b, 0
+					})
+					// Reference: the same lazy state evaluated by cond.
+					var c CPU
+					src := b
+					if f.imm {
+						src = f.v
+					}
+					sz := uint8(64)
+					if f.code[0] != 0x48 {
+						sz = 32
+					}
+					sh := 64 - sz
+					wantRAX := a
+					switch f.name[:3] {
+					case "cmp":
+						c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, sh, a, src, a-src
+					case "sub":
+						c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, sh, a, src, a-src
+						wantRAX = a - src
+					case "tes":
+						c.fop, c.fsh, c.fr = fopLogic, sh, a&src
+					}
+					if sz == 32 && f.name[:3] == "sub" {
+						wantRAX &= 0xffffffff
+					}
+					want := uint64(1)
+					if c.cond(cc) {
+						want = 2
+					}
+					if st.GPR[accel.RDX] != want || st.GPR[accel.RAX] != wantRAX {
+						t.Fatalf("%s; j%x with rax=%#x rcx=%#x: rdx %d rax %#x, want %d %#x", f.name, cc, a, b, st.GPR[accel.RDX], st.GPR[accel.RAX], want, wantRAX)
+					}
+					if got, wantF := st.RFLAGS&flagsArith, c.arith(); got != wantF {
+						t.Fatalf("%s; j%x with rax=%#x rcx=%#x: flags %#x, want %#x", f.name, cc, a, b, got, wantF)
+					}
+				}
+			}
+			// The pair must have run fused (except on OF and PF).
+			fused := false
+			for _, b := range m.cpu.cpu.bc.byPA[tCode] {
+				if b.ip == tCode && b.valid() {
+					k := b.insts[0].kind
+					fused = k >= kCmpRR64J && k <= kTestRR32J
+				}
+			}
+			if wantFused := cc > 1 && cc != 10 && cc != 11; fused != wantFused {
+				t.Errorf("%s; j%x: fused %v, want %v", f.name, cc, fused, wantFused)
+			}
+		}
+	}
+}
