@@ -167,7 +167,9 @@ type segCache struct {
 type CPU struct {
 	// R holds RAX..R15 in encoding order; R[zeroReg] is always zero and
 	// R[zeroReg+1] is scratch for decoded forms that need a register slot.
-	R   [18]uint64
+	// The rest of the 256 slots are unused: any uint8 register index is in
+	// range, so the run loop indexes R without bounds checks.
+	R   [256]uint64
 	rip uint64
 
 	// Lazy flags: the last flag-setting operation, its operands and result.

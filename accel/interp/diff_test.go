@@ -991,7 +991,7 @@ func (e *diffEnv) runInterp(im *hostcpu.Image) error {
 	m.poke(dCodeGPA, im.InterpCode())
 	m.poke(dDataGPA, e.in)
 	c := &m.cpu.cpu
-	c.R = [18]uint64{}
+	c.R = [len(c.R)]uint64{}
 	c.R[4] = h.StackTop()
 	c.rip = h.CodeAddr() + uint64(im.Start)
 	c.setRFLAGS(2)

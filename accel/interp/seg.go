@@ -872,7 +872,7 @@ func (c *CPU) taskSwitch(sel uint16, mode int, ext uint32, next uint64) {
 		}
 		c.flushTLB(c.cr4&cr4PGE != 0)
 	}
-	c.R = [18]uint64{}
+	c.R = [len(c.R)]uint64{}
 	for i := range regs {
 		c.R[i] = regs[i]
 	}
