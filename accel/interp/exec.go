@@ -1079,6 +1079,19 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				}
 				c.rip = in.next
 				goto ended
+			case kNotR64:
+				c.R[in.r1] = ^c.R[in.r1]
+			case kNotR32:
+				c.R[in.r1] = ^c.R[in.r1] & 0xffffffff
+			case kShrRI16:
+				a := c.R[in.r1] & 0xffff
+				if n := in.imm & 31; n != 0 {
+					r := a >> n
+					if !in.nf {
+						c.fop, c.fsh, c.fa, c.fb, c.fr = fopShr, 48, a, n, r
+					}
+					c.R[in.r1] = c.R[in.r1]&^0xffff | r
+				}
 			case kCmpRR64J, kCmpRR32J, kCmpRI64J, kCmpRI32J:
 				a, v := c.R[in.r1], c.R[in.r2]
 				sh := uint8(0)

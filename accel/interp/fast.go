@@ -96,6 +96,9 @@ const (
 	kCmpMR64
 	kCmpMI64
 	kCmpMI32
+	kNotR64
+	kNotR32
+	kShrRI16
 	// A compare, subtraction or test whose block ends with the
 	// conditional branch right after it (JO, JNO, JP, JNP excepted): the
 	// instruction runs, then the branch, on one dispatch (fuseBranch).
@@ -219,6 +222,10 @@ func fastKind(in *inst, mode uint8) uint8 {
 		if mem && in.sub == 0 {
 			return kTestMI8
 		}
+	case op == 0xf7:
+		if !mem && in.sub == 2 {
+			return pick(kNotR64, kNotR32)
+		}
 	case op == 0x80:
 		if mem && in.sub == aluCmp {
 			return kCmpMI8
@@ -248,9 +255,12 @@ func fastKind(in *inst, mode uint8) uint8 {
 		if mode == mode64 && in.asize == 8 {
 			return pick(kLea64, kLea32)
 		}
-	case op == 0xc1:
+	case op == 0xc1 || op == 0xd1: // shifts by an immediate or by one
 		if mem || in.pfx&pfxImm == 0 {
 			return kGeneric
+		}
+		if sz == 2 && in.sub == 5 {
+			return kShrRI16
 		}
 		switch in.sub {
 		case 4, 6:
@@ -343,7 +353,8 @@ func aluRIKind(sub, sz uint8) uint8 {
 // every flag.
 func flagUse(in *inst) (read, write uint64, ok bool) {
 	switch in.kind {
-	case kMovRR64, kMovRR32, kMovRI64, kMovRI32, kMovsxdRR, kMovzxRR8, kMovzxRR16, kLea64, kLea32, kJmp, kNop:
+	case kMovRR64, kMovRR32, kMovRI64, kMovRI32, kMovsxdRR, kMovzxRR8, kMovzxRR16, kLea64, kLea32, kJmp, kNop,
+		kNotR64, kNotR32:
 		return 0, 0, true
 	case kTestRR8, kCmpRI8:
 		return 0, flagsArith, true
@@ -354,7 +365,7 @@ func flagUse(in *inst) (read, write uint64, ok bool) {
 		kAddRI64, kAddRI32, kSubRI64, kSubRI32, kCmpRI64, kCmpRI32, kAndRI64, kAndRI32,
 		kOrRI64, kOrRI32, kXorRI64, kXorRI32, kImulRR64, kImulRR32:
 		return 0, flagsArith, true
-	case kShlRI64, kShrRI64, kSarRI64, kShlRI32, kShrRI32, kSarRI32:
+	case kShlRI64, kShrRI64, kSarRI64, kShlRI32, kShrRI32, kSarRI32, kShrRI16:
 		if in.imm&shiftMask(in.kind) == 0 {
 			return 0, 0, true
 		}
@@ -375,7 +386,7 @@ func flagUse(in *inst) (read, write uint64, ok bool) {
 
 func shiftMask(kind uint8) uint64 {
 	switch kind {
-	case kShlRI32, kShrRI32, kSarRI32, kRolRI32, kRorRI32:
+	case kShlRI32, kShrRI32, kSarRI32, kRolRI32, kRorRI32, kShrRI16:
 		return 31
 	}
 	return 63
