@@ -183,7 +183,7 @@ type CPU struct {
 	flags uint64
 
 	seg        [6]segCache
-	sbase      [6]uint64 // linear bases used by address generation (0 for ES/CS/SS/DS in 64-bit mode)
+	sbase      [8]uint64 // linear bases used by address generation (0 for ES/CS/SS/DS in 64-bit mode); 6 and 7 stay 0, so the run loop indexes it with seg&7
 	ldtr, tr   segCache
 	gdtr, idtr accel.DTable
 	cr0, cr2   uint64

@@ -470,9 +470,37 @@ func hGP0(c *CPU, in *inst) bool {
 	return true
 }
 
+// unwound records the fault r that unwound execBlocks in c.pend, with RIP
+// and the instruction count at the faulting instruction (after it for a
+// trap); any other panic goes on.
+func (c *CPU) unwound(r any) {
+	f, ok := r.(*fault)
+	if !ok {
+		panic(r)
+	}
+	if b := c.curBlk; b != nil && c.curIdx >= 0 {
+		c.icount += uint64(c.curIdx)
+		if !f.trap {
+			c.rip = b.insts[c.curIdx].ip
+		} else {
+			c.icount++
+		}
+	}
+	c.curBlk, c.curIdx = nil, -1
+	c.smcStop = false
+	c.pend = *f
+	c.hasPend = true
+}
+
 // execBlocks runs blocks until an event is pending or the instruction
 // budget is spent. A fault unwinds here; it is recorded in c.pend for the
 // caller to deliver.
+//
+// Keep it below the compiler's "big function" size (5000 syntax nodes):
+// above it, only the tiniest helpers are inlined into it and every fast
+// path gets slower. "go build -gcflags=-m=2 ./accel/interp 2>&1 | grep big"
+// must print nothing; the fast paths use small helpers (lin, lazy,
+// subCond) partly to stay below.
 func (c *CPU) execBlocks(stopAt uint64) {
 	// The faulting instruction is found through c.curIdx (stored before
 	// each instruction runs) rather than a loop index the deferred
@@ -481,22 +509,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 	c.curBlk, c.curIdx = nil, -1
 	defer func() {
 		if r := recover(); r != nil {
-			f, ok := r.(*fault)
-			if !ok {
-				panic(r)
-			}
-			if b := c.curBlk; b != nil && c.curIdx >= 0 {
-				c.icount += uint64(c.curIdx)
-				if !f.trap {
-					c.rip = b.insts[c.curIdx].ip
-				} else {
-					c.icount++
-				}
-			}
-			c.curBlk, c.curIdx = nil, -1
-			c.smcStop = false
-			c.pend = *f
-			c.hasPend = true
+			c.unwound(r)
 		}
 	}()
 	ev := &c.v.events
@@ -567,74 +580,74 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				a, b := c.R[in.r1], c.R[in.r2]
 				r := a + b
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 0, a, b, r
+					c.lazy(fopAdd, 0, a, b, r)
 				}
 				c.R[in.r1] = r
 			case kAddRR32:
 				a, b := c.R[in.r1], c.R[in.r2]
 				r := a + b
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 32, a, b, r
+					c.lazy(fopAdd, 32, a, b, r)
 				}
 				c.R[in.r1] = r & 0xffffffff
 			case kSubRR64:
 				a, b := c.R[in.r1], c.R[in.r2]
 				r := a - b
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, r
+					c.lazy(fopSub, 0, a, b, r)
 				}
 				c.R[in.r1] = r
 			case kSubRR32:
 				a, b := c.R[in.r1], c.R[in.r2]
 				r := a - b
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, r
+					c.lazy(fopSub, 32, a, b, r)
 				}
 				c.R[in.r1] = r & 0xffffffff
 			case kCmpRR64:
 				a, b := c.R[in.r1], c.R[in.r2]
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+					c.lazy(fopSub, 0, a, b, a-b)
 				}
 			case kCmpRR32:
 				a, b := c.R[in.r1], c.R[in.r2]
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, a-b
+					c.lazy(fopSub, 32, a, b, a-b)
 				}
 			case kAndRR64:
 				r := c.R[in.r1] & c.R[in.r2]
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 0, r
+					c.lazyLogic(0, r)
 				}
 				c.R[in.r1] = r
 			case kAndRR32:
 				r := c.R[in.r1] & c.R[in.r2]
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 32, r
+					c.lazyLogic(32, r)
 				}
 				c.R[in.r1] = r & 0xffffffff
 			case kOrRR64:
 				r := c.R[in.r1] | c.R[in.r2]
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 0, r
+					c.lazyLogic(0, r)
 				}
 				c.R[in.r1] = r
 			case kOrRR32:
 				r := c.R[in.r1] | c.R[in.r2]
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 32, r
+					c.lazyLogic(32, r)
 				}
 				c.R[in.r1] = r & 0xffffffff
 			case kXorRR64:
 				r := c.R[in.r1] ^ c.R[in.r2]
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 0, r
+					c.lazyLogic(0, r)
 				}
 				c.R[in.r1] = r
 			case kXorRR32:
 				r := c.R[in.r1] ^ c.R[in.r2]
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 32, r
+					c.lazyLogic(32, r)
 				}
 				c.R[in.r1] = r & 0xffffffff
 			case kAdcRR64:
@@ -642,84 +655,84 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				c.R[in.r1] = c.adc(c.R[in.r1], c.R[in.r2], 8)
 			case kTestRR64:
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 0, c.R[in.r1]&c.R[in.r2]
+					c.lazyLogic(0, c.R[in.r1]&c.R[in.r2])
 				}
 			case kTestRR32:
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 32, c.R[in.r1]&c.R[in.r2]
+					c.lazyLogic(32, c.R[in.r1]&c.R[in.r2])
 				}
 			case kAddRI64:
 				a, b := c.R[in.r1], in.imm
 				r := a + b
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 0, a, b, r
+					c.lazy(fopAdd, 0, a, b, r)
 				}
 				c.R[in.r1] = r
 			case kAddRI32:
 				a, b := c.R[in.r1], in.imm
 				r := a + b
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 32, a, b, r
+					c.lazy(fopAdd, 32, a, b, r)
 				}
 				c.R[in.r1] = r & 0xffffffff
 			case kSubRI64:
 				a, b := c.R[in.r1], in.imm
 				r := a - b
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, r
+					c.lazy(fopSub, 0, a, b, r)
 				}
 				c.R[in.r1] = r
 			case kSubRI32:
 				a, b := c.R[in.r1], in.imm
 				r := a - b
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, r
+					c.lazy(fopSub, 32, a, b, r)
 				}
 				c.R[in.r1] = r & 0xffffffff
 			case kCmpRI64:
 				a, b := c.R[in.r1], in.imm
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+					c.lazy(fopSub, 0, a, b, a-b)
 				}
 			case kCmpRI32:
 				a, b := c.R[in.r1], in.imm
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, a-b
+					c.lazy(fopSub, 32, a, b, a-b)
 				}
 			case kAndRI64:
 				r := c.R[in.r1] & in.imm
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 0, r
+					c.lazyLogic(0, r)
 				}
 				c.R[in.r1] = r
 			case kAndRI32:
 				r := c.R[in.r1] & in.imm
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 32, r
+					c.lazyLogic(32, r)
 				}
 				c.R[in.r1] = r & 0xffffffff
 			case kOrRI64:
 				r := c.R[in.r1] | in.imm
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 0, r
+					c.lazyLogic(0, r)
 				}
 				c.R[in.r1] = r
 			case kOrRI32:
 				r := c.R[in.r1] | in.imm
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 32, r
+					c.lazyLogic(32, r)
 				}
 				c.R[in.r1] = r & 0xffffffff
 			case kXorRI64:
 				r := c.R[in.r1] ^ in.imm
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 0, r
+					c.lazyLogic(0, r)
 				}
 				c.R[in.r1] = r
 			case kXorRI32:
 				r := c.R[in.r1] ^ in.imm
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 32, r
+					c.lazyLogic(32, r)
 				}
 				c.R[in.r1] = r & 0xffffffff
 			case kShlRI64:
@@ -727,7 +740,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					a := c.R[in.r1]
 					r := a << n
 					if !in.nf {
-						c.fop, c.fsh, c.fa, c.fb, c.fr = fopShl, 0, a, n, r
+						c.lazy(fopShl, 0, a, n, r)
 					}
 					c.R[in.r1] = r
 				}
@@ -736,7 +749,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				if n := in.imm & 31; n != 0 {
 					r := a << n
 					if !in.nf {
-						c.fop, c.fsh, c.fa, c.fb, c.fr = fopShl, 32, a, n, r
+						c.lazy(fopShl, 32, a, n, r)
 					}
 					a = r
 				}
@@ -746,7 +759,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					a := c.R[in.r1]
 					r := a >> n
 					if !in.nf {
-						c.fop, c.fsh, c.fa, c.fb, c.fr = fopShr, 0, a, n, r
+						c.lazy(fopShr, 0, a, n, r)
 					}
 					c.R[in.r1] = r
 				}
@@ -755,7 +768,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				if n := in.imm & 31; n != 0 {
 					r := a >> n
 					if !in.nf {
-						c.fop, c.fsh, c.fa, c.fb, c.fr = fopShr, 32, a, n, r
+						c.lazy(fopShr, 32, a, n, r)
 					}
 					a = r
 				}
@@ -765,7 +778,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					a := c.R[in.r1]
 					r := uint64(int64(a) >> n)
 					if !in.nf {
-						c.fop, c.fsh, c.fa, c.fb, c.fr = fopSar, 0, a, n, r
+						c.lazy(fopSar, 0, a, n, r)
 					}
 					c.R[in.r1] = r
 				}
@@ -774,7 +787,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				if n := in.imm & 31; n != 0 {
 					r := uint64(int64(int32(a)) >> n)
 					if !in.nf {
-						c.fop, c.fsh, c.fa, c.fb, c.fr = fopSar, 32, a, n, r
+						c.lazy(fopSar, 32, a, n, r)
 					}
 					a = r
 				}
@@ -860,7 +873,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					ovf = 1
 				}
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopMul, 0, ovf, 0, lo
+					c.lazy(fopMul, 0, ovf, 0, lo)
 				}
 				c.R[in.r1] = lo
 			case kImulRR32:
@@ -870,7 +883,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					ovf = 1
 				}
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopMul, 32, ovf, 0, uint64(r)
+					c.lazy(fopMul, 32, ovf, 0, uint64(r))
 				}
 				c.R[in.r1] = uint64(r) & 0xffffffff
 			case kIncR64, kIncR32, kDecR64, kDecR32:
@@ -912,52 +925,52 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					c.R[in.r1] = r
 				}
 				if !in.nf {
-					c.fop, c.fsh, c.fa, c.fb, c.fr = op, sh, a, cf, r
+					c.lazy(op, sh, a, cf, r)
 				}
 			case kMovsxdRR:
 				c.R[in.r1] = uint64(int64(int32(c.R[in.r2])))
 			case kMovzxRR8:
 				c.R[in.r1] = c.R[in.r2] & 0xff
 			case kLea32:
-				c.R[in.r1] = (c.R[in.base] + c.R[in.index]<<in.scale + in.disp) & 0xffffffff
+				c.R[in.r1] = (c.R[in.base] + c.R[in.index]<<(in.scale&3) + in.disp) & 0xffffffff
 			case kTestMI8:
 				c.curIdx = i
-				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				la := c.lin(in)
 				var v uint64
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 {
 					v = uint64(e.page[la&0xfff])
 				} else {
 					v = c.read(in.seg, c.ea(in), 1)
 				}
-				c.fop, c.fsh, c.fr = fopLogic, 56, v&in.imm
+				c.lazyLogic(56, v&in.imm)
 			case kCmpMI8:
 				c.curIdx = i
-				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				la := c.lin(in)
 				var a uint64
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 {
 					a = uint64(e.page[la&0xfff])
 				} else {
 					a = c.read(in.seg, c.ea(in), 1)
 				}
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 56, a, in.imm, a-in.imm
+				c.lazy(fopSub, 56, a, in.imm, a-in.imm)
 			case kCmpMI64, kCmpMI32:
 				c.curIdx = i
 				b := in.imm
 				if in.kind == kCmpMI64 {
 					a := c.read(in.seg, c.ea(in), 8)
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+					c.lazy(fopSub, 0, a, b, a-b)
 				} else {
 					a := c.read(in.seg, c.ea(in), 4)
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 32, a, b, a-b
+					c.lazy(fopSub, 32, a, b, a-b)
 				}
 			case kCmpMR64:
 				c.curIdx = i
 				a := c.read(in.seg, c.ea(in), 8)
 				b := c.R[in.r1]
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+				c.lazy(fopSub, 0, a, b, a-b)
 			case kMovsxdRM:
 				c.curIdx = i
-				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				la := c.lin(in)
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-4 {
 					c.R[in.r1] = uint64(int64(int32(binary.LittleEndian.Uint32(e.page[la&0xfff:]))))
 				} else {
@@ -965,7 +978,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				}
 			case kMovMR8:
 				c.curIdx = i
-				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				la := c.lin(in)
 				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 {
 					e.page[la&0xfff] = uint8(c.R[in.r1])
 				} else if hMov8MR(c, in) {
@@ -974,7 +987,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				}
 			case kMovMR16:
 				c.curIdx = i
-				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				la := c.lin(in)
 				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-2 {
 					binary.LittleEndian.PutUint16(e.page[la&0xfff:], uint16(c.R[in.r1]))
 				} else if hMovMR(c, in) {
@@ -982,10 +995,10 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					goto ended
 				}
 			case kLea64:
-				c.R[in.r1] = c.R[in.base] + c.R[in.index]<<in.scale + in.disp
+				c.R[in.r1] = c.R[in.base] + c.R[in.index]<<(in.scale&3) + in.disp
 			case kMovRM64:
 				c.curIdx = i
-				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				la := c.lin(in)
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
 					c.R[in.r1] = binary.LittleEndian.Uint64(e.page[la&0xfff:])
 				} else {
@@ -993,7 +1006,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				}
 			case kMovRM32:
 				c.curIdx = i
-				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				la := c.lin(in)
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-4 {
 					c.R[in.r1] = uint64(binary.LittleEndian.Uint32(e.page[la&0xfff:]))
 				} else {
@@ -1001,7 +1014,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				}
 			case kMovzxRM8:
 				c.curIdx = i
-				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				la := c.lin(in)
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 {
 					c.R[in.r1] = uint64(e.page[la&0xfff])
 				} else {
@@ -1009,7 +1022,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				}
 			case kMovMR64:
 				c.curIdx = i
-				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				la := c.lin(in)
 				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
 					binary.LittleEndian.PutUint64(e.page[la&0xfff:], c.R[in.r1])
 				} else if hMovMR(c, in) {
@@ -1018,7 +1031,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				}
 			case kMovMR32:
 				c.curIdx = i
-				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				la := c.lin(in)
 				if e := &c.tlb.cw[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-4 {
 					binary.LittleEndian.PutUint32(e.page[la&0xfff:], uint32(c.R[in.r1]))
 				} else if hMovMR(c, in) {
@@ -1029,13 +1042,13 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				c.curIdx = i
 				b := c.read(in.seg, c.ea(in), 8)
 				a := c.R[in.r1]
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 0, a, b, a-b
+				c.lazy(fopSub, 0, a, b, a-b)
 			case kAddRM64:
 				c.curIdx = i
 				b := c.read(in.seg, c.ea(in), 8)
 				a := c.R[in.r1]
 				r := a + b
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopAdd, 0, a, b, r
+				c.lazy(fopAdd, 0, a, b, r)
 				c.R[in.r1] = r
 			case kPush64:
 				c.curIdx = i
@@ -1088,7 +1101,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				if n := in.imm & 31; n != 0 {
 					r := a >> n
 					if !in.nf {
-						c.fop, c.fsh, c.fa, c.fb, c.fr = fopShr, 48, a, n, r
+						c.lazy(fopShr, 48, a, n, r)
 					}
 					c.R[in.r1] = c.R[in.r1]&^0xffff | r
 				}
@@ -1101,7 +1114,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				if in.kind >= kCmpRI64J {
 					v = in.imm
 				}
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, sh, a, v, a-v
+				c.lazy(fopSub, sh, a, v, a-v)
 				in, n = &insts[i+1], i+2
 				if subCond(in.sub, a<<sh, v<<sh) != 0 {
 					c.rip, sel = in.imm, 1
@@ -1122,7 +1135,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				} else {
 					c.R[in.r1] = r
 				}
-				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, sh, a, v, r
+				c.lazy(fopSub, sh, a, v, r)
 				in, n = &insts[i+1], i+2
 				if subCond(in.sub, a<<sh, v<<sh) != 0 {
 					c.rip, sel = in.imm, 1
@@ -1136,7 +1149,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				if in.kind == kTestRR32J {
 					sh = 32
 				}
-				c.fop, c.fsh, c.fr = fopLogic, sh, r
+				c.lazyLogic(sh, r)
 				in, n = &insts[i+1], i+2
 				if logicCond(in.sub, r<<sh) != 0 {
 					c.rip, sel = in.imm, 1
@@ -1158,19 +1171,19 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				c.R[in.r1] = c.R[in.r1]&^0xff | b2u(c.cond(in.sub))
 			case kTestRR8:
 				if !in.nf {
-					c.fop, c.fsh, c.fr = fopLogic, 56, c.R[in.r1]&c.R[in.r2]&0xff
+					c.lazyLogic(56, c.R[in.r1]&c.R[in.r2]&0xff)
 				}
 			case kCmpRI8:
 				if !in.nf {
 					a, b := c.R[in.r1]&0xff, in.imm
-					c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, 56, a, b, a-b
+					c.lazy(fopSub, 56, a, b, a-b)
 				}
 			case kNop:
 			case kMovzxRR16:
 				c.R[in.r1] = c.R[in.r2] & 0xffff
 			case kMovzxRM16:
 				c.curIdx = i
-				la := c.R[in.base] + c.R[in.index]<<in.scale + in.disp + c.sbase[in.seg]
+				la := c.lin(in)
 				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-2 {
 					c.R[in.r1] = uint64(binary.LittleEndian.Uint16(e.page[la&0xfff:]))
 				} else {

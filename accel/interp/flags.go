@@ -33,6 +33,16 @@ func (c *CPU) setFlags(op uint8, size uint8, a, b, r uint64) {
 	c.fr = r
 }
 
+// lazy records a flag-setting operation for the fast paths (sh is fsh).
+func (c *CPU) lazy(op, sh uint8, a, b, r uint64) {
+	c.fop, c.fsh, c.fa, c.fb, c.fr = op, sh, a, b, r
+}
+
+// lazyLogic records a logic operation's result for the fast paths.
+func (c *CPU) lazyLogic(sh uint8, r uint64) {
+	c.fop, c.fsh, c.fr = fopLogic, sh, r
+}
+
 func (c *CPU) setLogic(size uint8, r uint64) {
 	c.fop = fopLogic
 	c.fsh = 64 - 8*size

@@ -2,6 +2,9 @@ package interp
 
 import (
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"gemu/accel"
@@ -121,6 +124,31 @@ func TestFusedBranchRun(t *testing.T) {
 			if wantFused := cc > 1 && cc != 10 && cc != 11; fused != wantFused {
 				t.Errorf("%s; j%x: fused %v, want %v", f.name, cc, fused, wantFused)
 			}
+		}
+	}
+}
+
+// TestRunLoopNotBig checks that the compiler does not consider the run
+// loop a big function (which would stop inlining the fast paths' helpers
+// into it and slow every instruction down).
+func TestRunLoopNotBig(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the package; skipped with -short")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command in PATH")
+	}
+	out, err := exec.Command(goBin, "build", "-gcflags=-m=2", "-o", os.DevNull, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "inlining call") {
+		t.Fatalf("go build -gcflags=-m=2 printed no inlining decisions:\n%s", out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "considered 'big'") {
+			t.Errorf("%s: move code out of the function (see the comment on execBlocks)", line)
 		}
 	}
 }

@@ -68,11 +68,17 @@ func (in *inst) mem() bool { return in.pfx&pfxMem != 0 }
 
 // ea computes the memory operand's offset within its segment.
 func (c *CPU) ea(in *inst) uint64 {
-	return (c.R[in.base] + c.R[in.index]<<in.scale + in.disp) & in.amask()
+	return (c.R[in.base] + c.R[in.index]<<(in.scale&3) + in.disp) & in.amask()
 }
 
 // wr writes v to register r with the instruction's operand size (not for
 // high-byte registers).
 func (c *CPU) wr(in *inst, r uint8, v uint64) {
 	c.R[r] = c.R[r]&keepMasks[in.size&31] | v&sizeMasks[in.size&31]
+}
+
+// lin is the linear address of a fast path's memory operand: 64-bit
+// addressing, so no masking and no limit checks.
+func (c *CPU) lin(in *inst) uint64 {
+	return c.R[in.base] + c.R[in.index]<<(in.scale&3) + in.disp + c.sbase[in.seg&7]
 }
