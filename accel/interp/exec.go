@@ -1050,6 +1050,24 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				r := a + b
 				c.lazy(fopAdd, 0, a, b, r)
 				c.R[in.r1] = r
+			case kXorRM64, kXorRM32:
+				c.curIdx = i
+				la := c.lin(in)
+				var v uint64
+				if e := &c.tlb.cr[(la>>12)&tlbMask]; e.tag == la>>12 && la&0xfff <= 4096-8 {
+					v = binary.LittleEndian.Uint64(e.page[la&0xfff:])
+				} else {
+					v = c.read(in.seg, c.ea(in), in.size)
+				}
+				if in.kind == kXorRM32 {
+					r := (c.R[in.r1] ^ v) & 0xffffffff
+					c.lazyLogic(32, r)
+					c.R[in.r1] = r
+				} else {
+					r := c.R[in.r1] ^ v
+					c.lazyLogic(0, r)
+					c.R[in.r1] = r
+				}
 			case kPush64:
 				c.curIdx = i
 				v := c.R[in.r1]

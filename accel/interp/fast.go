@@ -99,6 +99,8 @@ const (
 	kNotR64
 	kNotR32
 	kShrRI16
+	kXorRM64
+	kXorRM32
 	// A compare, subtraction or test whose block ends with the
 	// conditional branch right after it (JO, JNO, JP, JNP excepted): the
 	// instruction runs, then the branch, on one dispatch (fuseBranch).
@@ -179,6 +181,8 @@ func fastKind(in *inst, mode uint8) uint8 {
 		// ALU Ev,Gv / Gv,Ev (register forms) and rAX, Iz.
 		if mem {
 			switch {
+			case op&7 == 3 && in.sub == aluXor:
+				return pick(kXorRM64, kXorRM32)
 			case sz != 8:
 				return kGeneric
 			case op&7 == 1 && in.sub == aluCmp:
