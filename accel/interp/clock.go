@@ -108,11 +108,16 @@ func mulDiv(a, b, c uint64) uint64 {
 }
 
 // guestNanos is the current guest time, including instructions of the
-// running slice not yet handed to a virtual clock.
+// running slice not yet handed to a virtual clock, those of the running
+// block before the current instruction among them.
 func (c *CPU) guestNanos() uint64 {
 	ns := uint64(c.vm.clock.Now())
 	if vc := c.vm.vclk; vc != nil {
-		ns += (c.icount - c.icountClock) << vc.shift
+		n := c.icount
+		if c.curBlk != nil && c.curIdx > 0 {
+			n += uint64(c.curIdx)
+		}
+		ns += (n - c.icountClock) << vc.shift
 	}
 	return ns
 }

@@ -10,13 +10,16 @@ import (
 //
 // A block is a run of pre-decoded instructions starting at one RIP, ending
 // at a branch or other control transfer, at a page boundary or after
-// maxBlock instructions. Blocks are keyed by the guest-physical address of
-// their first byte (plus RIP, CS base and decode mode, because decoding
-// bakes in absolute targets). Each vCPU keeps its own blocks; a per-page
-// generation counter shared by the VM invalidates them when the page is
-// written. A direct-mapped jump cache indexed by linear address finds the
-// block for a RIP without a map lookup, and each block caches its last two
-// successors, so a loop runs from block to block without any lookup.
+// maxBlock instructions; in 64-bit mode it runs on through up to maxExits
+// conditional branches (side exits: taken, they end the block). Blocks
+// are keyed by the guest-physical address of their first byte (plus RIP,
+// CS base and decode mode, because decoding bakes in absolute targets).
+// Each vCPU keeps its own blocks; a per-page generation counter shared by
+// the VM invalidates them when the page is written. A direct-mapped jump
+// cache indexed by linear address finds the block for a RIP without a map
+// lookup, and each block caches its last two successors (for a final
+// conditional branch: the not-taken and the taken one) and one per side
+// exit, so a loop runs from block to block without any lookup.
 
 const (
 	codeLinWords = 64
@@ -59,6 +62,9 @@ type block struct {
 	// outcome instead of comparing addresses (one data-dependent host
 	// branch less per guest branch).
 	jcc bool
+	// exits are the remembered targets of the block's side exits
+	// (sideExit), one per exit.
+	exits []blockLink
 	// plain: no instruction of the block can change what the checks
 	// between blocks look at (IF, TF, RF, the interrupt shadow, HLT,
 	// breakpoints, pending events): after it, the next block may start
@@ -82,6 +88,15 @@ func (c *CPU) revive(l *blockLink, key uint64) bool {
 	}
 	l.key = key
 	return true
+}
+
+// exitLink returns the link of side exit j (a conditional branch of b),
+// nil when j is b's final instruction.
+func (b *block) exitLink(j *inst) *blockLink {
+	if j.imm2 == 0 {
+		return nil
+	}
+	return &b.exits[j.imm2-1]
 }
 
 // valid reports whether none of the block's pages has been written since
@@ -158,8 +173,9 @@ func jcIndex(lin uint64) uint64 { return (lin ^ lin>>jcBits) & (jcSize - 1) }
 
 // findBlock returns the block for the current RIP. prev is the block that
 // just ran (for its successor links), or nil; sel is the outcome of prev's
-// final conditional branch when prev.jcc.
-func (c *CPU) findBlock(prev *block, sel uint64) *block {
+// final conditional branch when prev.jcc; xl is the link of the side exit
+// prev left by, if it did.
+func (c *CPU) findBlock(prev *block, sel uint64, xl *blockLink) *block {
 	ip := c.rip
 	if prev != nil {
 		for i := range prev.links {
@@ -197,7 +213,9 @@ func (c *CPU) findBlock(prev *block, sel uint64) *block {
 			c.noteCodeLin(lin + 4096)
 		}
 		var l *blockLink
-		if prev.jcc {
+		if xl != nil {
+			l = xl
+		} else if prev.jcc {
 			l = &prev.links[sel&1]
 		} else {
 			l = &prev.links[prev.nextL%blockLinks]
@@ -285,6 +303,7 @@ func (c *CPU) buildBlock(lin, ip, pa uint64) *block {
 		b.genp = &vm.noGen
 	}
 	insts := c.allocInsts(maxBlock)
+	exits := 0
 	d := &c.dec
 	d.mode = c.mode
 	d.feat = c.feat
@@ -335,8 +354,15 @@ func (c *CPU) buildBlock(lin, ip, pa uint64) *block {
 			in.kind = fastKind(in, c.mode)
 		}
 		n++
-		if in.pfx&pfxTerm != 0 || bf.crossed {
+		if bf.crossed {
 			break
+		}
+		if in.pfx&pfxTerm != 0 {
+			if in.kind < kJcc0 || in.kind >= kJcc0+16 || exits == maxExits || n == limit {
+				break
+			}
+			exits++
+			in.imm2 = uint16(exits) // a side exit, unless the block ends after it
 		}
 		src = src[in.len:]
 		ip = in.next
@@ -350,6 +376,13 @@ done:
 	d.buf = nil
 	b.insts = insts[:n:n]
 	b.endIP = b.insts[n-1].next
+	if last := &b.insts[n-1]; last.kind >= kJcc0 && last.kind < kJcc0+16 && last.imm2 != 0 {
+		last.imm2 = 0 // the final branch, not a side exit
+		exits--
+	}
+	if exits > 0 {
+		b.exits = make([]blockLink, exits)
+	}
 	if k := b.insts[n-1].kind; k >= kJcc0 && k < kJcc0+16 {
 		b.jcc = true
 	}
@@ -519,6 +552,8 @@ func (c *CPU) execBlocks(stopAt uint64) {
 	// sel is the outcome of prev's final conditional branch (1: taken),
 	// 0 for other blocks.
 	var sel uint64
+	// xl is the link of the side exit prev left by, nil if none.
+	var xl *blockLink
 	// quick: the block that just ran was plain, so interrupt delivery,
 	// single-stepping and the other per-block conditions are as the last
 	// full check left them; only events from outside (ev) and the
@@ -536,7 +571,14 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		var b *block
 		key := ce.Load() + c.gens[0] // c.linkKey()
 		if prev == nil {
-			b = c.findBlock(nil, 0)
+			b = c.findBlock(nil, 0, nil)
+		} else if l := xl; l != nil {
+			// prev left by a side exit.
+			if l.ip == c.rip && (l.key == key && l.b != nil || c.revive(l, key)) {
+				b = l.b
+			} else {
+				b = c.findBlock(prev, 0, l)
+			}
 		} else if l := &prev.links[sel&1]; l.ip == c.rip && (l.key == key && l.b != nil || c.revive(l, key)) {
 			// A loop, a straight-line successor, or the successor the
 			// final branch chose.
@@ -544,9 +586,9 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		} else if l := &prev.links[sel&1^1]; !prev.jcc && l.ip == c.rip && (l.key == key && l.b != nil || c.revive(l, key)) {
 			b = l.b // a return or indirect jump's other remembered target
 		} else {
-			b = c.findBlock(prev, sel)
+			b = c.findBlock(prev, sel, nil)
 		}
-		sel = 0
+		sel, xl = 0, nil
 		c.curBlk = b
 		if !quick && (c.singleStep() || c.flags&flagRF != 0) {
 			// RF (set by IRET after a fault) lasts for one instruction.
@@ -557,7 +599,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		}
 		insts := b.insts
 		n := len(insts)
-		for i := range insts {
+		for i := 0; i < len(insts); i++ {
 			in := &insts[i]
 			// Cases that may fault record which instruction runs
 			// (c.curIdx) before they touch memory or call a handler.
@@ -1093,7 +1135,6 @@ func (c *CPU) execBlocks(stopAt uint64) {
 			case kJcc0, kJcc0 + 1, kJcc0 + 2, kJcc0 + 3, kJcc0 + 4, kJcc0 + 5, kJcc0 + 6, kJcc0 + 7,
 				kJcc0 + 8, kJcc0 + 9, kJcc0 + 10, kJcc0 + 11, kJcc0 + 12, kJcc0 + 13, kJcc0 + 14, kJcc0 + 15:
 				// jccTaken, inline.
-				n = i + 1
 				var t uint64
 				sh, cc := c.fsh&63, in.sub
 				switch {
@@ -1105,11 +1146,11 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					t = b2u(c.jccTaken(cc))
 				}
 				if t != 0 {
-					c.rip, sel = in.imm, 1
+					c.rip, n, sel, xl = in.imm, i+1, 1, b.exitLink(in)
 					goto ended
 				}
-				c.rip = in.next
-				goto ended
+				// Not taken: the block goes on (or ends after its last
+				// instruction).
 			case kNotR64:
 				c.R[in.r1] = ^c.R[in.r1]
 			case kNotR32:
@@ -1133,13 +1174,11 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					v = in.imm
 				}
 				c.lazy(fopSub, sh, a, v, a-v)
-				in, n = &insts[i+1], i+2
-				if subCond(in.sub, a<<sh, v<<sh) != 0 {
-					c.rip, sel = in.imm, 1
+				if j := &insts[i+1]; subCond(j.sub, a<<sh, v<<sh) != 0 {
+					c.rip, n, sel, xl = j.imm, i+2, 1, b.exitLink(j)
 					goto ended
 				}
-				c.rip = in.next
-				goto ended
+				i++ // not taken: on past the branch
 			case kSubRR64J, kSubRR32J, kSubRI64J, kSubRI32J:
 				a, v := c.R[in.r1], c.R[in.r2]
 				if in.kind >= kSubRI64J {
@@ -1154,13 +1193,11 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					c.R[in.r1] = r
 				}
 				c.lazy(fopSub, sh, a, v, r)
-				in, n = &insts[i+1], i+2
-				if subCond(in.sub, a<<sh, v<<sh) != 0 {
-					c.rip, sel = in.imm, 1
+				if j := &insts[i+1]; subCond(j.sub, a<<sh, v<<sh) != 0 {
+					c.rip, n, sel, xl = j.imm, i+2, 1, b.exitLink(j)
 					goto ended
 				}
-				c.rip = in.next
-				goto ended
+				i++ // not taken: on past the branch
 			case kTestRR64J, kTestRR32J:
 				r := c.R[in.r1] & c.R[in.r2]
 				sh := uint8(0)
@@ -1168,13 +1205,11 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					sh = 32
 				}
 				c.lazyLogic(sh, r)
-				in, n = &insts[i+1], i+2
-				if logicCond(in.sub, r<<sh) != 0 {
-					c.rip, sel = in.imm, 1
+				if j := &insts[i+1]; logicCond(j.sub, r<<sh) != 0 {
+					c.rip, n, sel, xl = j.imm, i+2, 1, b.exitLink(j)
 					goto ended
 				}
-				c.rip = in.next
-				goto ended
+				i++ // not taken: on past the branch
 			case kCmov64:
 				if c.cond(in.sub) {
 					c.R[in.r1] = c.R[in.r2]

@@ -408,6 +408,9 @@ func flagLiveness(insts []inst) {
 	live := uint64(flagsArith)
 	for i := len(insts) - 1; i >= 0; i-- {
 		in := &insts[i]
+		if sideExit(in) {
+			live = flagsArith // the block may end here
+		}
 		r, w, _ := flagUse(in)
 		in.nf = w != 0 && live&w == 0
 		live = live&^w | r
@@ -448,28 +451,38 @@ var fusedBranch = map[uint8]uint8{
 	kTestRR64: kTestRR64J, kTestRR32: kTestRR32J,
 }
 
-// fuseBranch gives a block's next-to-last instruction its fused kind when
-// the block ends with a compare (or SUB, TEST) and a conditional branch
-// on a condition ccHolds can evaluate. It runs after flagLiveness and
-// plainInst, which see the unfused kinds; the branch keeps its own kind
-// (a block entered at it, or single-stepped, runs it alone).
+// fuseBranch gives every compare (or SUB, TEST) followed by a conditional
+// branch on a condition ccHolds can evaluate its fused kind. It runs after
+// flagLiveness and plainInst, which see the unfused kinds; the branch
+// keeps its own kind (a block entered at it, or single-stepped, runs it
+// alone).
 func fuseBranch(insts []inst) {
-	n := len(insts)
-	if n < 2 {
-		return
-	}
-	j, in := &insts[n-1], &insts[n-2]
-	if j.kind < kJcc0 || j.kind >= kJcc0+16 {
-		return
-	}
-	switch j.kind - kJcc0 {
-	case 0, 1, 10, 11: // OF alone or PF: not from ccHolds
-		return
-	}
-	if k, ok := fusedBranch[in.kind]; ok {
-		in.kind = k
+	for i := 0; i+1 < len(insts); i++ {
+		j, in := &insts[i+1], &insts[i]
+		if j.kind < kJcc0 || j.kind >= kJcc0+16 {
+			continue
+		}
+		switch j.kind - kJcc0 {
+		case 0, 1, 10, 11: // OF alone or PF: not from ccHolds
+			continue
+		}
+		if k, ok := fusedBranch[in.kind]; ok {
+			in.kind = k
+		}
 	}
 }
+
+// sideExit reports whether in is a conditional branch in the middle of
+// its block: when taken, the block ends there (through the block's exit
+// link imm2-1); when not, the block goes on. Blocks run on through
+// fast-path conditional branches (64-bit mode) so that a rarely taken
+// branch does not cost a block transition.
+func sideExit(in *inst) bool {
+	return in.kind >= kJcc0 && in.kind < kJcc0+16 && in.imm2 != 0
+}
+
+// maxExits bounds the side exits of one block.
+const maxExits = 8
 
 // ccHolds[cc] has bit cf|zf<<1|lt<<2|sf<<3 set when condition cc holds
 // with those flags (lt is SF != OF). Conditions on OF alone (OF = lt^sf)

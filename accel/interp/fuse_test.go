@@ -152,3 +152,53 @@ func TestRunLoopNotBig(t *testing.T) {
 		}
 	}
 }
+
+// TestSideExits runs a loop whose block goes on through a rarely taken
+// conditional branch, and checks the result and the instruction count.
+func TestSideExits(t *testing.T) {
+	m := newTMachine(t, 4<<20, "qemu64")
+	code := []byte{
+		0xb9, 100, 0, 0, 0, // mov ecx, 100
+		0x31, 0xc0, // xor eax, eax
+		0x31, 0xd2, // xor edx, edx
+		0xff, 0xc0, // L: inc eax
+		0xa8, 0x07, // test al, 7
+		0x74, 0x02, // jz skip (every 8th time)
+		0xff, 0xc2, // inc edx
+		0xff, 0xc9, // skip: dec ecx
+		0x75, 0xf4, // jnz L
+		0xf4, // hlt
+	}
+	start := m.cpu.cpu.icount
+	st := m.run64(code, nil)
+	if st.GPR[accel.RAX] != 100 || st.GPR[accel.RDX] != 88 {
+		t.Fatalf("rax %d rdx %d, want 100 88", st.GPR[accel.RAX], st.GPR[accel.RDX])
+	}
+	if n, want := m.cpu.cpu.icount-start, uint64(3+88*6+12*5+1); n != want {
+		t.Errorf("executed %d instructions, want %d", n, want)
+	}
+	// The loop's block holds the JZ as a side exit.
+	found := false
+	for _, list := range m.cpu.cpu.bc.byPA {
+		for _, b := range list {
+			for i := range b.insts {
+				if in := &b.insts[i]; sideExit(in) && i < len(b.insts)-1 {
+					found = true
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("no block with a side exit")
+	}
+
+	// The taken side exit's remembered target follows a code change.
+	// mov ecx, 3; L: dec ecx; jz out; jmp L; out: mov edx, imm32; hlt
+	code = []byte{0xb9, 3, 0, 0, 0, 0xff, 0xc9, 0x74, 0x02, 0xeb, 0xfa, 0xba, 1, 0, 0, 0, 0xf4}
+	for want := uint64(1); want <= 3; want++ {
+		code[12] = byte(want)
+		if st := m.run64(code, nil); st.GPR[accel.RDX] != want {
+			t.Fatalf("run %d: rdx %d, want %d", want, st.GPR[accel.RDX], want)
+		}
+	}
+}

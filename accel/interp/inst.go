@@ -18,7 +18,7 @@ const (
 	pfxImm    // source operand is the immediate (shared handlers)
 	pfxTerm   // ends a block
 	pfxHigh8  // a byte register operand is AH, CH, DH or BH
-	pfxRel    // relative branch: imm2 holds the displacement, imm the target
+	pfxRel    // relative branch: disp holds the displacement while decoding, imm the target
 )
 
 // inst is one pre-decoded instruction: the handler and every operand
@@ -43,7 +43,7 @@ type inst struct {
 	modrm uint8
 	nf    bool   // fast path: the status flags it writes are dead (see flagLiveness)
 	sse   uint8  // mandatory prefix: 0 none, 1 66, 2 F3, 3 F2
-	imm2  uint16 // second immediate: ENTER's nesting level, a far pointer's selector, a source size
+	imm2  uint16 // second immediate: ENTER's nesting level, a far pointer's selector, a source size; a side exit's link index + 1 (sideExit)
 	imm   uint64 // immediate, sign- or zero-extended as the instruction defines; branch target for relative branches
 	disp  uint64 // displacement, sign-extended; absolute for RIP-relative operands
 	next  uint64 // RIP of the following instruction
