@@ -273,7 +273,7 @@ func (c *CPU) buildBlock(lin, ip, pa uint64) *block {
 	vm := c.vm
 	b := &block{ip: ip, lin: lin, pa: pa, mode: c.mode}
 	r := vm.physRange(pa)
-	var src []byte
+	var src, page []byte // page: the bytes of the block's page, when in RAM
 	if r != nil && !c.apicHit(pa) {
 		idx := r.page0 + int((pa-r.start)>>12)
 		c.markCode(idx, pa&^0xfff)
@@ -284,6 +284,7 @@ func (c *CPU) buildBlock(lin, ip, pa uint64) *block {
 		off := pa - r.start
 		end := (off | 0xfff) + 1
 		src = r.host[off:end]
+		page = r.host[off&^0xfff : end]
 	} else {
 		// Code outside RAM (MMIO): decode one instruction from bytes read
 		// through the bus, and do not keep it.
@@ -358,6 +359,15 @@ func (c *CPU) buildBlock(lin, ip, pa uint64) *block {
 			break
 		}
 		if in.pfx&pfxTerm != 0 {
+			if in.kind == kJmp && page != nil && n < limit && in.imm > in.ip && in.imm>>12 == b.ip>>12 {
+				// A forward jump within the page: the block goes on at
+				// its target, and the jump does nothing more (unless the
+				// block ends right after it; see below).
+				in.kind = kNop
+				src = page[in.imm&0xfff:]
+				ip = in.imm
+				continue
+			}
 			if in.kind < kJcc0 || in.kind >= kJcc0+16 || exits == maxExits || n == limit {
 				break
 			}
@@ -375,6 +385,9 @@ done:
 	bf.b = nil
 	d.buf = nil
 	b.insts = insts[:n:n]
+	if last := &b.insts[n-1]; last.kind == kNop && (last.op == 0xe9 || last.op == 0xeb) {
+		last.kind = kJmp // a followed jump the block ends with after all
+	}
 	b.endIP = b.insts[n-1].next
 	if last := &b.insts[n-1]; last.kind >= kJcc0 && last.kind < kJcc0+16 && last.imm2 != 0 {
 		last.imm2 = 0 // the final branch, not a side exit

@@ -202,3 +202,40 @@ func TestSideExits(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowedJumps: a block goes on at the target of a forward JMP within
+// its page; the result, the instruction count and the final RIP are as if
+// each instruction ran alone.
+func TestFollowedJumps(t *testing.T) {
+	m := newTMachine(t, 4<<20, "qemu64")
+	code := []byte{
+		0xb8, 1, 0, 0, 0, // mov eax, 1
+		0xeb, 0x02, // jmp +2
+		0x0f, 0x0b, // ud2 (skipped)
+		0x83, 0xc0, 0x02, // add eax, 2
+		0xe9, 0x01, 0, 0, 0, // jmp +1 (rel32)
+		0xf4,             // hlt (skipped)
+		0x83, 0xc0, 0x04, // add eax, 4
+		0xf4, // hlt
+	}
+	start := m.cpu.cpu.icount
+	st := m.run64(code, nil)
+	if st.GPR[accel.RAX] != 7 {
+		t.Fatalf("rax %d, want 7", st.GPR[accel.RAX])
+	}
+	if n := m.cpu.cpu.icount - start; n != 6 {
+		t.Errorf("executed %d instructions, want 6", n)
+	}
+	if st.RIP != tCode+uint64(len(code)) {
+		t.Errorf("halted at %#x, want %#x", st.RIP, tCode+uint64(len(code)))
+	}
+	followed := false
+	for _, b := range m.cpu.cpu.bc.byPA[tCode] {
+		if b.ip == tCode && len(b.insts) == 6 && b.insts[1].kind == kNop && b.insts[3].kind == kNop {
+			followed = true
+		}
+	}
+	if !followed {
+		t.Error("the block did not follow the jumps")
+	}
+}
