@@ -214,14 +214,13 @@ type CPU struct {
 	x87ctx x87     // the x87 instruction being executed
 
 	// Decoded code; see exec.go.
-	bc         blockCache
-	dec        decoder
-	bfetch     blockFetch
-	curBlk     *block    // the block running, for fault recovery
-	curIdx     int       // the instruction running in curBlk
-	gens       [2]uint64 // generations of block links and jump-cache entries: [0] any, [1] through global pages
-	wflushSeen uint64
-	feat       uint64 // internal feature flags of the CPU model
+	bc     blockCache
+	dec    decoder
+	bfetch blockFetch
+	curBlk *block    // the block running, for fault recovery
+	curIdx int       // the instruction running in curBlk
+	gens   [2]uint64 // generations of block links and jump-cache entries: [0] any, [1] through global pages
+	feat   uint64    // internal feature flags of the CPU model
 
 	// Events and faults.
 	flt           fault // the fault being raised

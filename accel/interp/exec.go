@@ -482,8 +482,7 @@ func (c *CPU) markCode(idx int, pa uint64) {
 	}
 	vm.setCode(idx)
 	c.flushWritesTo(pa)
-	vm.wflushGen.Add(1)
-	c.wflushSeen = vm.wflushGen.Load()
+	vm.requestWriteFlush(c.v)
 }
 
 // invalidateCode drops the decoded code of page idx after a write to it.
@@ -559,7 +558,6 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		}
 	}()
 	ev := &c.v.events
-	wg := &c.vm.wflushGen
 	ce := &c.vm.codeEpoch
 	var prev *block
 	// sel is the outcome of prev's final conditional branch (1: taken),
@@ -573,10 +571,6 @@ func (c *CPU) execBlocks(stopAt uint64) {
 	// instruction budget can have changed.
 	quick := false
 	for c.icount < stopAt && ev.Load() == 0 {
-		if c.wflushSeen != wg.Load() {
-			c.wflushSeen = wg.Load()
-			c.flushWrites()
-		}
 		if !quick && c.irqCheck() {
 			return
 		}

@@ -63,8 +63,7 @@ type VM struct {
 	codeEpoch atomic.Uint64
 	noGen     atomic.Uint32 // generation of blocks that are never cached
 
-	dirty     *mem.Bitmap   // pages written by vCPUs since the last harvest
-	wflushGen atomic.Uint64 // bumped when every vCPU must drop its write TLB entries
+	dirty *mem.Bitmap // pages written by vCPUs since the last harvest
 
 	lockMu sync.Mutex // split locked accesses
 
@@ -282,9 +281,23 @@ func (vm *VM) SignalMSI(addr uint64, data uint32) error { return accel.ErrNoIRQC
 // writes again (and marks their pages dirty anew), so writes made through
 // entries that were live during the harvest are reported next time.
 func (vm *VM) HarvestDirty(into *mem.Bitmap) error {
-	vm.wflushGen.Add(1)
+	vm.requestWriteFlush(nil)
 	vm.dirty.MoveTo(into)
 	return nil
+}
+
+// requestWriteFlush makes every vCPU but except drop its write TLB
+// entries before its next block: it sets evFlushWrites, which the run
+// loop looks at between blocks anyway. (A vCPU created later starts with
+// an empty TLB.)
+func (vm *VM) requestWriteFlush(except *VCPU) {
+	vm.mu.Lock()
+	for _, v := range vm.vcpus {
+		if v != except {
+			v.events.Or(evFlushWrites)
+		}
+	}
+	vm.mu.Unlock()
 }
 
 // SaveState describes the VM-wide state: the guest clock in deterministic

@@ -18,6 +18,9 @@ const (
 	evINIT
 	evSIPI
 	evHalt // set by HLT itself to leave the block loop
+	// evFlushWrites: drop the write TLB entries (another vCPU decoded code
+	// from a page, or the dirty log was harvested); see VM.requestWriteFlush.
+	evFlushWrites
 )
 
 // sliceInsns bounds the instructions run between checks of the clock.
@@ -244,6 +247,9 @@ func (v *VCPU) handleEvents() (accel.ExitReason, bool) {
 	ev := v.events.Swap(0)
 	if ev == 0 {
 		return 0, false
+	}
+	if ev&evFlushWrites != 0 {
+		c.flushWrites()
 	}
 	if ev&evNotify != 0 {
 		c.irqPending = true

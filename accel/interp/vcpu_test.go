@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -348,5 +349,100 @@ func TestRemapExecutedCode(t *testing.T) {
 	st := m.runToHalt()
 	if g := st.GPR; g[accel.R8] != 1 || g[accel.R9] != 2 || g[accel.R10] != 1 || g[accel.R11] != 2 {
 		t.Errorf("calls returned %d, %d, %d, %d; want 1, 2, 1, 2", g[accel.R8], g[accel.R9], g[accel.R10], g[accel.R11])
+	}
+}
+
+// TestCrossVCPUCodeWrite: a vCPU holding a write TLB entry for a page
+// drops it once another vCPU decodes code from that page, so its next
+// write there invalidates that code: the other vCPU, looping over the
+// code, sees the change.
+func TestCrossVCPUCodeWrite(t *testing.T) {
+	ram := mem.NewForTest(4 << 20)
+	io := &testIO{in: map[uint16]uint32{}, mmio: map[uint64]uint64{}}
+	vm, err := NewVM(ram, io, accel.VMOptions{VCPUs: 2, CPU: accel.CPUModel{Name: "max"}, IRQChip: accel.IRQChipUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		page  = 0x300000 // data for B, then code for A
+		flag1 = 0x201000 // B: "I hold a write entry for page" (another TLB slot)
+		flag2 = 0x202000 // A: "I loop over the code on page"
+	)
+	m := &tmachine{t: t, ram: ram, io: io, vm: vm}
+	base := m.setup64()
+	// B: mov byte [page+0x200], 0 (twice: the first sets the dirty bit);
+	// mov byte [flag1], 1; w: cmp byte [flag2], 0; je w;
+	// mov byte [page+0x106], 2; hlt
+	m.poke(tCode, []byte{
+		0xc6, 0x04, 0x25, 0x00, 0x02, 0x30, 0x00, 0x00,
+		0xc6, 0x04, 0x25, 0x00, 0x02, 0x30, 0x00, 0x00,
+		0xc6, 0x04, 0x25, 0x00, 0x10, 0x20, 0x00, 0x01,
+		0x80, 0x3c, 0x25, 0x00, 0x20, 0x20, 0x00, 0x00,
+		0x74, 0xf6,
+		0xc6, 0x04, 0x25, 0x06, 0x01, 0x30, 0x00, 0x02,
+		0xf4,
+	})
+	// A, on page: mov ecx, N; l: mov eax, 1 (patched to 2 by B);
+	// cmp eax, 2; je done; cmp ecx, N-2; jne skip; mov byte [flag2], 1;
+	// skip: dec ecx; jnz l; done: hlt. The flag goes up in the third
+	// iteration, once the block at l has been decoded and run.
+	m.poke(page+0x100, []byte{
+		0xb9, 0x00, 0xe1, 0xf5, 0x05,
+		0xb8, 1, 0, 0, 0,
+		0x83, 0xf8, 0x02,
+		0x74, 0x14,
+		0x81, 0xf9, 0xfe, 0xe0, 0xf5, 0x05,
+		0x75, 0x08,
+		0xc6, 0x04, 0x25, 0x00, 0x20, 0x20, 0x00, 0x01,
+		0xff, 0xc9,
+		0x75, 0xe2,
+		0xf4,
+	})
+
+	done := make(chan error, 1)
+	go func() {
+		v, err := vm.NewVCPU(1)
+		if err != nil {
+			done <- err
+			return
+		}
+		s := base
+		s.MPState = accel.MPRunnable
+		s.GPR[accel.RSP] = tStack - 0x1000
+		if err := v.SetState(s); err != nil {
+			done <- err
+			return
+		}
+		exit, err := v.Run()
+		if err == nil && exit.Reason != accel.ExitHalt {
+			err = fmt.Errorf("B: exit %v", exit.Reason)
+		}
+		done <- err
+	}()
+	var b [1]byte
+	for deadline := time.Now().Add(time.Minute); b[0] == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("vCPU B never got going")
+		}
+		ram.ReadAt(b[:], flag1)
+		time.Sleep(time.Millisecond)
+	}
+
+	va, err := vm.NewVCPU(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &tmachine{t: t, ram: ram, io: io, vm: vm, cpu: va.(*VCPU)}
+	s := base
+	s.RIP = page + 0x100
+	if err := a.cpu.SetState(s); err != nil {
+		t.Fatal(err)
+	}
+	st := a.runToHalt()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if st.GPR[accel.RAX] != 2 || st.GPR[accel.RCX] == 0 {
+		t.Fatalf("A: eax %d ecx %d: it never saw B's change to its code", st.GPR[accel.RAX], st.GPR[accel.RCX])
 	}
 }
