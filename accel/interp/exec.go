@@ -572,18 +572,24 @@ func (c *CPU) execBlocks(stopAt uint64) {
 	quick := false
 	for c.icount < stopAt && ev.Load() == 0 {
 		if !quick && c.irqCheck() {
+			c.curBlk, c.curIdx = nil, -1
 			return
 		}
-		c.curIdx = -1 // a fault finding the block is not an instruction's
+		// A fault while finding the block is not an instruction's: the
+		// slow paths set curIdx to -1 first. (Elsewhere a stale curIdx is
+		// never looked at: every instruction that may fault or read the
+		// clock sets it before.)
 		var b *block
 		key := ce.Load() + c.gens[0] // c.linkKey()
 		if prev == nil {
+			c.curIdx = -1
 			b = c.findBlock(nil, 0, nil)
 		} else if l := xl; l != nil {
 			// prev left by a side exit.
 			if l.ip == c.rip && (l.key == key && l.b != nil || c.revive(l, key)) {
 				b = l.b
 			} else {
+				c.curIdx = -1
 				b = c.findBlock(prev, 0, l)
 			}
 		} else if l := &prev.links[sel&1]; l.ip == c.rip && (l.key == key && l.b != nil || c.revive(l, key)) {
@@ -593,6 +599,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 		} else if l := &prev.links[sel&1^1]; !prev.jcc && l.ip == c.rip && (l.key == key && l.b != nil || c.revive(l, key)) {
 			b = l.b // a return or indirect jump's other remembered target
 		} else {
+			c.curIdx = -1
 			b = c.findBlock(prev, sel, nil)
 		}
 		sel, xl = 0, nil
