@@ -1188,7 +1188,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					v = in.imm
 				}
 				c.lazy(fopSub, sh, a, v, a-v)
-				if j := &insts[i+1]; subCond(j.sub, a<<sh, v<<sh) != 0 {
+				if j := &insts[i+1]; condProg(j.modrm, a<<sh, v<<sh) != 0 {
 					c.rip, n, sel, xl = j.imm, i+2, 1, b.exitLink(j)
 					goto ended
 				}
@@ -1207,7 +1207,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					c.R[in.r1] = r
 				}
 				c.lazy(fopSub, sh, a, v, r)
-				if j := &insts[i+1]; subCond(j.sub, a<<sh, v<<sh) != 0 {
+				if j := &insts[i+1]; condProg(j.modrm, a<<sh, v<<sh) != 0 {
 					c.rip, n, sel, xl = j.imm, i+2, 1, b.exitLink(j)
 					goto ended
 				}
@@ -1219,7 +1219,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 					sh = 32
 				}
 				c.lazyLogic(sh, r)
-				if j := &insts[i+1]; logicCond(j.sub, r<<sh) != 0 {
+				if j := &insts[i+1]; condProg(j.modrm, r<<sh, 0) != 0 {
 					c.rip, n, sel, xl = j.imm, i+2, 1, b.exitLink(j)
 					goto ended
 				}

@@ -452,24 +452,87 @@ var fusedBranch = map[uint8]uint8{
 }
 
 // fuseBranch gives every compare (or SUB, TEST) followed by a conditional
-// branch on a condition ccHolds can evaluate its fused kind. It runs after
-// flagLiveness and plainInst, which see the unfused kinds; the branch
-// keeps its own kind (a block entered at it, or single-stepped, runs it
-// alone).
+// branch whose condition condProgram can express its fused kind, and the
+// branch its condition program (in modrm, which a Jcc has no other use
+// for). It runs after flagLiveness and plainInst, which see the unfused
+// kinds; the branch keeps its own kind (a block entered at it, or
+// single-stepped, runs it alone).
 func fuseBranch(insts []inst) {
 	for i := 0; i+1 < len(insts); i++ {
 		j, in := &insts[i+1], &insts[i]
 		if j.kind < kJcc0 || j.kind >= kJcc0+16 {
 			continue
 		}
-		switch j.kind - kJcc0 {
-		case 0, 1, 10, 11: // OF alone or PF: not from ccHolds
+		k, ok := fusedBranch[in.kind]
+		if !ok {
 			continue
 		}
-		if k, ok := fusedBranch[in.kind]; ok {
-			in.kind = k
+		p := condProgram(k == kTestRR64J || k == kTestRR32J, j.kind-kJcc0)
+		if p == 0 {
+			continue
+		}
+		in.kind, j.modrm = k, p
+	}
+}
+
+// Condition programs: how a conditional branch after a compare (a-b) or a
+// test (r, compared with 0 as signed) decides from the order of its two
+// operands: bit 0 set, taken when less; bit 1, when equal; bit 2, when
+// greater; bit 3, the order is signed; bit 7 marks a program.
+const (
+	cpLT, cpEQ, cpGT, cpSigned, cpValid = 1, 2, 4, 8, 0x80
+)
+
+// condProgram returns the program for condition cc after a compare or
+// (test) a logic operation, 0 when the order of the operands does not
+// decide it (SF alone or OF after a compare, PF).
+func condProgram(test bool, cc uint8) uint8 {
+	var p uint8
+	if test {
+		// CF = OF = 0; ZF and SF from r: r < 0 is SF.
+		p = cpSigned
+		switch cc >> 1 {
+		case 0: // O: never
+		case 1: // B: never
+		case 2: // E
+			p |= cpEQ
+		case 3: // BE: ZF
+			p |= cpEQ
+		case 4, 6: // S, L: SF
+			p |= cpLT
+		case 5:
+			return 0
+		case 7: // LE: ZF or SF
+			p |= cpLT | cpEQ
+		}
+	} else {
+		switch cc >> 1 {
+		case 0, 4, 5:
+			return 0
+		case 1: // B
+			p = cpLT
+		case 2: // E
+			p = cpEQ
+		case 3: // BE
+			p = cpLT | cpEQ
+		case 6: // L
+			p = cpLT | cpSigned
+		case 7: // LE
+			p = cpLT | cpEQ | cpSigned
 		}
 	}
+	if cc&1 != 0 {
+		p ^= cpLT | cpEQ | cpGT
+	}
+	return p | cpValid
+}
+
+// condProg runs condition program p on the operands of a compare (a, b)
+// or on a test's result and 0, all shifted to bit 63, without a branch.
+func condProg(p uint8, a, b uint64) uint64 {
+	f := uint64(p) >> 3 & 1 << 63
+	a, b = a^f, b^f
+	return uint64(p) >> (b2u(a >= b) + b2u(a > b)) & 1
 }
 
 // sideExit reports whether in is a conditional branch in the middle of

@@ -40,6 +40,30 @@ func TestFusedConditions(t *testing.T) {
 				t.Fatalf("test %#x&%#x sh %d cc %#x: logicCond %d, cond %d", a, b, sh, cc, got, want)
 			}
 		}
+		// Condition programs, for every condition they express.
+		for cc := uint8(0); cc < 16; cc++ {
+			if p := condProgram(false, cc); p != 0 {
+				c.fop, c.fsh, c.fa, c.fb, c.fr = fopSub, sh, a, b, a-b
+				if got, want := condProg(p, a<<sh, b<<sh), b2u(c.cond(cc)); got != want {
+					t.Fatalf("sub %#x-%#x sh %d cc %#x: condProg %d, cond %d", a, b, sh, cc, got, want)
+				}
+			}
+			if p := condProgram(true, cc); p != 0 {
+				c.fop, c.fsh, c.fr = fopLogic, sh, a&b
+				if got, want := condProg(p, (a&b)<<sh, 0), b2u(c.cond(cc)); got != want {
+					t.Fatalf("test %#x&%#x sh %d cc %#x: condProg %d, cond %d", a, b, sh, cc, got, want)
+				}
+			}
+		}
+	}
+	// Which conditions have programs.
+	for cc := uint8(0); cc < 16; cc++ {
+		if got, want := condProgram(false, cc) != 0, cc >= 2 && cc <= 7 || cc >= 12; got != want {
+			t.Errorf("compare, cc %#x: program %v, want %v", cc, got, want)
+		}
+		if got, want := condProgram(true, cc) != 0, cc != 10 && cc != 11; got != want {
+			t.Errorf("test, cc %#x: program %v, want %v", cc, got, want)
+		}
 	}
 }
 
@@ -121,7 +145,11 @@ func TestFusedBranchRun(t *testing.T) {
 					fused = k >= kCmpRR64J && k <= kTestRR32J
 				}
 			}
-			if wantFused := cc > 1 && cc != 10 && cc != 11; fused != wantFused {
+			wantFused := cc >= 2 && cc <= 7 || cc >= 12
+			if f.name[:3] == "tes" {
+				wantFused = cc != 10 && cc != 11
+			}
+			if fused != wantFused {
 				t.Errorf("%s; j%x: fused %v, want %v", f.name, cc, fused, wantFused)
 			}
 		}
