@@ -544,8 +544,8 @@ func (c *CPU) unwound(r any) {
 // Keep it below the compiler's "big function" size (5000 syntax nodes):
 // above it, only the tiniest helpers are inlined into it and every fast
 // path gets slower. "go build -gcflags=-m=2 ./accel/interp 2>&1 | grep big"
-// must print nothing; the fast paths use small helpers (lin, lazy,
-// subCond) partly to stay below.
+// must print nothing (TestRunLoopNotBig checks); the fast paths use small
+// helpers (lin, lazy, condProg) partly to stay below.
 func (c *CPU) execBlocks(stopAt uint64) {
 	// The faulting instruction is found through c.curIdx (stored before
 	// each instruction runs) rather than a loop index the deferred

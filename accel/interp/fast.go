@@ -11,6 +11,13 @@ package interp
 // fault) goes through inst.fn or the generic memory functions. The decoder
 // still chooses inst.fn for every instruction, so a kind is only a
 // shortcut.
+//
+// Two kinds may cover two instructions: a compare, SUB or TEST followed by
+// a conditional branch runs on one dispatch (fuseBranch, condProgram), the
+// branch keeping its own kind for blocks entered at it and for
+// single-stepping. In 64-bit mode a block also runs on through fast-path
+// conditional branches (side exits, exec.go) and forward jumps within its
+// page, so that it holds more than one basic block.
 
 // Fast-path kinds (inst.kind). 64 and 32 are the operand sizes; 32-bit
 // results are zero-extended as every 32-bit register write is.
