@@ -11,7 +11,7 @@ import (
 // A block is a run of pre-decoded instructions starting at one RIP, ending
 // at a branch or other control transfer, at a page boundary or after
 // maxBlock instructions; in 64-bit mode it runs on through up to maxExits
-// conditional branches (side exits: taken, they end the block). Blocks
+// forward conditional branches (side exits: taken, they end the block). Blocks
 // are keyed by the guest-physical address of their first byte (plus RIP,
 // CS base and decode mode, because decoding bakes in absolute targets).
 // Each vCPU keeps its own blocks; a per-page generation counter shared by
@@ -65,11 +65,12 @@ type block struct {
 	// exits are the remembered targets of the block's side exits
 	// (sideExit), one per exit.
 	exits []blockLink
-	// plain: no instruction of the block can change what the checks
-	// between blocks look at (IF, TF, RF, the interrupt shadow, HLT,
-	// breakpoints, pending events): after it, the next block may start
-	// without them (see execBlocks).
-	plain bool
+	// plainN: none of the block's first plainN instructions can change
+	// what the checks between blocks look at (IF, TF, RF, the interrupt
+	// shadow, HLT, breakpoints, pending events): when the block ended
+	// within them (at a side exit, say), the next block may start without
+	// those checks (see execBlocks).
+	plainN int
 }
 
 // linkKey changes whenever a remembered link may have gone stale: when
@@ -368,7 +369,10 @@ func (c *CPU) buildBlock(lin, ip, pa uint64) *block {
 				ip = in.imm
 				continue
 			}
-			if in.kind < kJcc0 || in.kind >= kJcc0+16 || exits == maxExits || n == limit {
+			// Only forward branches become side exits: a backward one
+			// usually closes a loop, taken nearly every time, and ends the
+			// block with its two successors in fixed slots.
+			if in.kind < kJcc0 || in.kind >= kJcc0+16 || in.imm <= in.ip || exits == maxExits || n == limit {
 				break
 			}
 			exits++
@@ -400,10 +404,10 @@ done:
 		b.jcc = true
 	}
 	flagLiveness(b.insts)
-	b.plain = true
+	b.plainN = len(b.insts)
 	for i := range b.insts {
 		if !plainInst(&b.insts[i]) {
-			b.plain = false
+			b.plainN = i
 			break
 		}
 	}
@@ -1152,6 +1156,8 @@ func (c *CPU) execBlocks(stopAt uint64) {
 				var t uint64
 				sh, cc := c.fsh&63, in.sub
 				switch {
+				case cc&14 == 4 && c.fop != fopRaw: // JZ, JNZ: ZF from any result
+					t = b2u(c.fr<<sh == 0) ^ uint64(cc&1)
 				case c.fop == fopSub && cc&14 != 10:
 					t = subCond(cc, c.fa<<sh, c.fb<<sh)
 				case c.fop == fopLogic && cc&14 != 10:
@@ -1299,7 +1305,7 @@ func (c *CPU) execBlocks(stopAt uint64) {
 			quick = false
 		} else {
 			prev = b
-			quick = b.plain
+			quick = n <= b.plainN
 		}
 	}
 	c.curBlk, c.curIdx = nil, -1

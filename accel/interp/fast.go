@@ -15,9 +15,9 @@ package interp
 // Two kinds may cover two instructions: a compare, SUB or TEST followed by
 // a conditional branch runs on one dispatch (fuseBranch, condProgram), the
 // branch keeping its own kind for blocks entered at it and for
-// single-stepping. In 64-bit mode a block also runs on through fast-path
-// conditional branches (side exits, exec.go) and forward jumps within its
-// page, so that it holds more than one basic block.
+// single-stepping. In 64-bit mode a block also runs on through forward
+// fast-path conditional branches (side exits, exec.go) and forward jumps
+// within its page, so that it holds more than one basic block.
 
 // Fast-path kinds (inst.kind). 64 and 32 are the operand sizes; 32-bit
 // results are zero-extended as every 32-bit register write is.
@@ -545,8 +545,8 @@ func condProg(p uint8, a, b uint64) uint64 {
 // sideExit reports whether in is a conditional branch in the middle of
 // its block: when taken, the block ends there (through the block's exit
 // link imm2-1); when not, the block goes on. Blocks run on through
-// fast-path conditional branches (64-bit mode) so that a rarely taken
-// branch does not cost a block transition.
+// forward fast-path conditional branches (64-bit mode) so that a rarely
+// taken branch does not cost a block transition.
 func sideExit(in *inst) bool {
 	return in.kind >= kJcc0 && in.kind < kJcc0+16 && in.imm2 != 0
 }
