@@ -72,20 +72,23 @@ type event struct {
 
 // Machine is one virtual machine.
 type Machine struct {
-	cfg    *config.Config
-	env    Env
-	log    *slog.Logger
-	board  board
-	accel  accel.Accelerator
-	vm     accel.VM
-	ram    *mem.Guest
-	io     *bus.Space
-	mmio   *bus.Space
-	clock  hw.Clock
-	tscHz  uint64 // the TSC frequency advertised to the guest (0: the accelerator's)
-	chars  *chardev.Set
-	vcpus  []*vcpu
-	events chan event
+	cfg   *config.Config
+	env   Env
+	log   *slog.Logger
+	board board
+	accel accel.Accelerator
+	vm    accel.VM
+	ram   *mem.Guest
+	io    *bus.Space
+	mmio  *bus.Space
+	clock hw.Clock
+	// rtcBase is the guest's wall-clock time when clock started (-rtc
+	// base=), for the RTC and for paravirtual wall clocks.
+	rtcBase time.Time
+	tscHz   uint64 // the TSC frequency advertised to the guest (0: the accelerator's)
+	chars   *chardev.Set
+	vcpus   []*vcpu
+	events  chan event
 
 	devices []hw.Device
 	// userIRQ receives GSI levels when the interrupt controllers are the
@@ -176,6 +179,11 @@ func (m *Machine) build() error {
 		}
 		m.clock = interp.NewVirtualClock(uint(shift))
 	}
+	base, err := mc146818.ParseBase(cfg.RTC.Base, time.Now(), nil)
+	if err != nil {
+		return fmt.Errorf("-rtc base=%s: %w", cfg.RTC.Base, err)
+	}
+	m.rtcBase = base
 	if m.accel.Name() == "tcg" {
 		m.tscHz = interp.DefaultTSCHz
 	}
@@ -474,9 +482,6 @@ func (m *Machine) Quit() { m.post(event{kind: evQuit, cause: "quit"}) }
 // RTC: the clock's digits read as UTC, the way a guest that keeps its RTC
 // in UTC reads them (with base=localtime, the host's local time).
 func (m *Machine) wallClock() time.Time {
-	t, err := mc146818.ParseBase(m.cfg.RTC.Base, time.Now(), nil)
-	if err != nil {
-		return time.Time{} // refused when the RTC was built
-	}
-	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	t := m.rtcBase
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC).Add(m.clock.Now())
 }

@@ -2,7 +2,6 @@ package machine
 
 import (
 	"fmt"
-	"time"
 
 	"gemu/accel"
 	"gemu/accel/kvm"
@@ -179,17 +178,13 @@ func (p *pc) buildRTC(m *Machine) error {
 	if p.intc != nil && p.intc.hpet != nil {
 		rtcIRQ = p.intc.hpet.RTCInput() // the HPET passes it on, or cuts it off in legacy mode
 	}
-	base, err := mc146818.ParseBase(m.cfg.RTC.Base, time.Now(), nil)
-	if err != nil {
-		return fmt.Errorf("-rtc base=%s: %w", m.cfg.RTC.Base, err)
-	}
 	// clock=vm follows the guest's clock (the virtual one under -icount);
 	// host and rt follow the host.
 	clock := hw.Clock(hw.NewHostClock())
 	if m.cfg.RTC.Clock == config.RTCClockVM {
 		clock = m.clock
 	}
-	rtc, err := mc146818.New(mc146818.Config{IRQ: rtcIRQ, Clock: clock, Base: base, Logger: m.log.With("dev", "rtc")})
+	rtc, err := mc146818.New(mc146818.Config{IRQ: rtcIRQ, Clock: clock, Base: m.rtcBase, Logger: m.log.With("dev", "rtc")})
 	if err != nil {
 		return err
 	}
