@@ -477,20 +477,12 @@ func (q *qmp) exec(cmd string, args any) error {
 // hmp runs a human monitor command and fails on any output (the port
 // writes print nothing when they work).
 func (q *qmp) hmp(line string) error {
-	req := map[string]any{"execute": "human-monitor-command", "arguments": map[string]string{"command-line": line}}
-	if err := q.enc.Encode(req); err != nil {
+	out, err := q.hmpOutput(line)
+	if err != nil {
 		return err
 	}
-	m, ok := <-q.replies
-	if !ok {
-		return fmt.Errorf("HMP %q: connection closed", line)
-	}
-	if m.Error != nil {
-		return fmt.Errorf("HMP %q: %s", line, m.Error.Desc)
-	}
-	var out string
-	if err := json.Unmarshal(m.Return, &out); err != nil || out != "" {
-		return fmt.Errorf("HMP %q printed %q (%v)", line, out, err)
+	if out != "" {
+		return fmt.Errorf("HMP %q printed %q", line, out)
 	}
 	return nil
 }
